@@ -1,0 +1,83 @@
+package io.cairn.bufferpool;
+
+import io.cairn.flush.DirtyPageHistogram;
+import java.io.IOException;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A buffer pool: off-heap page frames with a page hash, free list, LRU list with midpoint insertion
+ * and flush list per instance.
+ *
+ * <p>Thread safety: every method may be called from any thread. Latching rules: a thread latches
+ * pages in {@link PageId} order and never waits for I/O while holding a latch it does not need.
+ *
+ * <p>Getting a frame for a missing page never spins unboundedly: free list first, then a bounded
+ * scan of the LRU tail for a clean unfixed page, then writing one dirty page through the
+ * {@link PageStore} (which holds the write-ahead rule), then waiting for the page cleaner with the
+ * wait registered under its progress owner.
+ */
+@ProviderType
+public interface BufferPool extends AutoCloseable {
+
+    /** The page size in bytes. */
+    int pageSizeBytes();
+
+    /**
+     * Fixes a page and latches it.
+     *
+     * @return the handle, or null for {@link FixMode#IF_CACHED} when the page is not cached and for
+     *     {@link FixMode#BACKGROUND} when the read was skipped because the tablespace is going away
+     * @throws io.cairn.engine.NoSuchTablespaceException if the tablespace does not exist (foreground)
+     * @throws io.cairn.engine.CorruptPageException if the page read fails verification
+     * @throws IOException if reading the page failed
+     */
+    PageHandle fix(PageId pageId, LatchMode latchMode, FixMode fixMode) throws IOException;
+
+    /**
+     * Writes up to {@code maxPages} dirty pages from the flush lists, oldest modification first,
+     * whose oldest modification is below {@code lsnLimit}, and makes them clean.
+     *
+     * @return the number of pages written
+     */
+    long flushList(long maxPages, long lsnLimit) throws IOException;
+
+    /**
+     * Frees up to {@code maxPages} frames from the LRU tails, writing dirty ones first.
+     *
+     * @return the number of frames freed
+     */
+    long flushLru(long maxPages) throws IOException;
+
+    /** The smallest oldest-modification LSN of any dirty page, or 0 when no page is dirty. */
+    long oldestModificationLsn();
+
+    /**
+     * Dirty pages by oldest modification LSN with at most {@code buckets} buckets, for the flush
+     * policy's state.
+     */
+    DirtyPageHistogram dirtyHistogram(int buckets);
+
+    /**
+     * Removes every page of a tablespace from the pool without writing it (drop and truncate);
+     * waits for pending I/O on those pages to finish first.
+     */
+    void evictTablespace(int spaceId);
+
+    /**
+     * Grows or shrinks the pool in whole chunks while running. Shrinking first moves or frees pages;
+     * dirty pages are written first. Returns when the new size is in effect.
+     *
+     * @throws io.cairn.config.InvalidSettingException if the size is below one chunk per instance
+     */
+    void resize(long sizeBytes) throws IOException;
+
+    /** Geometry and counters. */
+    BufferPoolStats stats();
+
+    /**
+     * Releases the frames. REQUIRES: no page fixed, and no dirty page the caller still needs (the
+     * engine flushes everything before closing). Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package io.cairn.io.direct;
+
+import io.cairn.io.StorageBackend;
+import io.cairn.io.direct.internal.DeviceFacts;
+import io.cairn.testkit.BaseStorageBackendTestCase;
+import io.cairn.testkit.MountedFileSystem;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The conformance kit with O_DIRECT on a loop-mounted btrfs image. */
+class DirectOnBtrfsTest extends BaseStorageBackendTestCase {
+
+    @RegisterExtension
+    static final MountedFileSystem FS = MountedFileSystem.of("btrfs");
+
+    @Override
+    protected Path baseDirectory() {
+        return FS.mountPoint();
+    }
+
+    @Override
+    protected StorageBackend newBackend(Path root) throws Exception {
+        DirectIoAssumptions.assumeDirectIo(root);
+        return new DirectStorageBackend(FlushMethod.O_DIRECT, false, DeviceFacts.system());
+    }
+}

@@ -1,0 +1,96 @@
+package io.cairn.shell;
+
+import io.cairn.engine.EnginePhase;
+import io.cairn.status.EngineStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Formats what {@code cairn:status} prints. Plain Java so it is tested without a framework; the
+ * Gogo command only collects the inputs.
+ */
+public final class StatusReport {
+
+    private StatusReport() {
+    }
+
+    /**
+     * @param backends the registered storage backends
+     * @param policies the registered flush policies
+     * @param enginePhase the engine's phase, or null when no engine is registered
+     * @param engineStatus the engine's status snapshot, or null when no status service is registered
+     */
+    public static String format(List<ServiceInfo> backends, List<ServiceInfo> policies, EnginePhase enginePhase,
+            EngineStatus engineStatus) {
+        StringBuilder out = new StringBuilder();
+        out.append("Cairn status\n");
+        out.append("  engine: ").append(enginePhase == null ? "no engine yet" : enginePhase.name()).append('\n');
+        if (engineStatus != null) {
+            appendEngine(out, engineStatus);
+        }
+        appendServices(out, "storage backends", backends);
+        appendServices(out, "flush policies", policies);
+        return out.toString();
+    }
+
+    private static void appendServices(StringBuilder out, String title, List<ServiceInfo> services) {
+        out.append("  ").append(title).append(" (").append(services.size()).append("):");
+        if (services.isEmpty()) {
+            out.append(" none installed\n");
+            return;
+        }
+        out.append('\n');
+        for (ServiceInfo s : services) {
+            out.append("    ").append(s.name()).append(": ").append(s.description())
+                    .append("  [").append(s.bundle()).append("]\n");
+            if (!s.properties().isEmpty()) {
+                out.append("      ").append(join(s.properties())).append('\n');
+            }
+            if (!s.detected().isEmpty()) {
+                out.append("      detected: ").append(join(s.detected())).append('\n');
+            }
+        }
+    }
+
+    private static void appendEngine(StringBuilder out, EngineStatus s) {
+        out.append("  home: ").append(s.home()).append(", page size ").append(s.pageSizeBytes()).append(" bytes\n");
+        if (s.redo() != null) {
+            out.append("  redo: current LSN ").append(s.redo().currentLsn())
+                    .append(", flushed ").append(s.redo().flushedLsn())
+                    .append(", checkpoint ").append(s.redo().checkpointLsn())
+                    .append(", pressure ").append(s.redoPressure()).append('\n');
+        }
+        if (s.bufferPool() != null) {
+            out.append(String.format(java.util.Locale.ROOT, "  buffer pool: %d frames, %d free, %.1f%% dirty, hit rate %.3f%n",
+                    s.bufferPool().totalFrames(), s.bufferPool().freeFrames(), s.bufferPool().dirtyPct(),
+                    s.bufferPool().hitRate()));
+        }
+        if (s.configurationProblem() != null) {
+            out.append("  configuration problem: ").append(s.configurationProblem()).append('\n');
+        }
+    }
+
+    /**
+     * What a backend reports for a directory, flattened for display: capabilities first, then the
+     * backend's own facts.
+     */
+    public static Map<String, String> detected(io.cairn.io.IoCapabilities caps) {
+        Map<String, String> detected = new java.util.LinkedHashMap<>();
+        detected.put("fileSystem", caps.fileSystemType());
+        detected.put("direct", Boolean.toString(caps.direct()));
+        detected.put("bufferAlignmentBytes", Integer.toString(caps.bufferAlignmentBytes()));
+        detected.put("offsetAlignmentBytes", Integer.toString(caps.offsetAlignmentBytes()));
+        detected.put("atomicWriteUnitBytes", Integer.toString(caps.atomicWriteUnitBytes()));
+        detected.put("writeDurableOnReturn", Boolean.toString(caps.writeDurableOnReturn()));
+        detected.put("needsSyncAfterResize", Boolean.toString(caps.needsSyncAfterResize()));
+        detected.putAll(caps.facts());
+        return detected;
+    }
+
+    private static String join(Map<String, String> properties) {
+        return properties.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+}

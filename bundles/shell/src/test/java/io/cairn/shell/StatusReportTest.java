@@ -1,0 +1,43 @@
+package io.cairn.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cairn.engine.EnginePhase;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusReportTest {
+
+    @Test
+    void reportMustSayThereIsNoEngineAndListEachBackendWithItsProperties() {
+        String report = StatusReport.format(
+                List.of(new ServiceInfo("buffered", "buffered(syncMethod=fdatasync)",
+                        Map.of("cairn.backend", "buffered"), "io.cairn.io-buffered 1.0.0")),
+                List.of(), null, null);
+        assertEquals("""
+                Cairn status
+                  engine: no engine yet
+                  storage backends (1):
+                    buffered: buffered(syncMethod=fdatasync)  [io.cairn.io-buffered 1.0.0]
+                      cairn.backend=buffered
+                  flush policies (0): none installed
+                """, report);
+    }
+
+    @Test
+    void reportMustShowWhatEachBackendDetected() {
+        var caps = new io.cairn.io.IoCapabilities(4096, 512, true, 0, false, true, false, "xfs", Map.of("flushMethod", "O_DIRECT"));
+        String report = StatusReport.format(List.of(new ServiceInfo("direct", "direct(O_DIRECT)", Map.of(), "b 1",
+                StatusReport.detected(caps))), List.of(), null, null);
+        assertEquals("      detected: fileSystem=xfs, direct=true, bufferAlignmentBytes=4096, offsetAlignmentBytes=512,"
+                + " atomicWriteUnitBytes=0, writeDurableOnReturn=false, needsSyncAfterResize=true, flushMethod=O_DIRECT",
+                report.lines().filter(l -> l.contains("detected")).findFirst().orElseThrow());
+    }
+
+    @Test
+    void reportMustShowTheEnginePhaseWhenAnEngineRuns() {
+        String report = StatusReport.format(List.of(), List.of(), EnginePhase.RECOVERING, null);
+        assertEquals("  engine: RECOVERING", report.lines().skip(1).findFirst().orElseThrow());
+    }
+}

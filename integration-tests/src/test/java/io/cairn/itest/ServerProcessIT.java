@@ -1,0 +1,142 @@
+package io.cairn.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The server distribution as an operator runs it: {@code java -jar cairn-server.jar} in a process
+ * of its own, with no terminal and standard input closed.
+ */
+public class ServerProcessIT {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(45);
+
+    private Path home;
+    private Path output;
+    private Process process;
+
+    @Before
+    public void createHome() throws IOException {
+        home = CairnOptions.newHome("server-process");
+        output = home.resolveSibling(home.getFileName() + ".out");
+    }
+
+    @After
+    public void killLeftovers() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    public void execMustRunTheCommandPrintItsOutputAndExitZero() throws Exception {
+        process = start("-Dcairn.exec=cairn:status");
+        boolean exited = process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        String out = read(output);
+        assertTrue("the server must exit by itself after the command; output so far:\n" + out, exited);
+        assertEquals("exit status; output:\n" + out, 0, process.exitValue());
+        assertTrue("cairn:status output expected:\n" + out, out.lines().anyMatch(l -> l.startsWith("Cairn status")));
+        assertTrue("the buffered backend must be listed:\n" + out, out.contains("buffered"));
+        assertTrue("no engine yet:\n" + out, out.contains("engine: no engine yet"));
+    }
+
+    @Test
+    public void sigtermMustStopTheServerCleanlyWithStatusZero() throws Exception {
+        process = start();
+        Path log = home.resolve("log").resolve("cairn.log");
+        awaitLine(log, line -> line.contains("Cairn server started"), START_TIMEOUT);
+        assertFalse("FileInstall must not create ./load next to the server", Files.exists(home.resolve("load")));
+
+        process.destroy(); // SIGTERM on Linux
+        boolean exited = process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        String out = read(output);
+        assertTrue("the server must stop after SIGTERM; output:\n" + out, exited);
+        assertEquals("exit status after SIGTERM; output:\n" + out, 0, process.exitValue());
+
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        int signal = indexOf(lines, l -> l.contains("Received SIGTERM"));
+        int stopped = indexOf(lines, l -> l.contains("Cairn server stopped"));
+        assertTrue("the log must record the signal:\n" + String.join("\n", lines), signal >= 0);
+        // The launch bundle stops last (start level 1): this line comes after every component deactivated.
+        assertTrue("the log must end with a clean stop:\n" + String.join("\n", lines), stopped > signal);
+        for (String line : lines) {
+            String[] fields = line.split(" ", 3);
+            if (fields.length >= 2 && (fields[1].equals("WARN") || fields[1].equals("ERROR"))) {
+                fail("nothing may warn during a clean start and stop:\n" + String.join("\n", lines));
+            }
+        }
+    }
+
+    /** Starts the server jar with a fresh home, no terminal and standard input closed. */
+    private Process start(String... systemProperties) throws IOException {
+        Path jar = Paths.get(System.getProperty("cairn.server.jar",
+            "../distributions/server/target/cairn-server.jar")).toAbsolutePath().normalize();
+        assertTrue("the server distribution must be built first: " + jar, Files.isRegularFile(jar));
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dcairn.home=" + home);
+        command.addAll(List.of(systemProperties));
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return builder.start();
+    }
+
+    /** Waits until a line of {@code file} matches, checking every 100 ms; fails on timeout or exit. */
+    private void awaitLine(Path file, Predicate<String> match, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(file) && Files.readAllLines(file, StandardCharsets.UTF_8).stream().anyMatch(match)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                fail("the server exited with status " + process.exitValue() + " before it started; output:\n"
+                    + read(output));
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        fail("no matching line in " + file + " within " + timeout.toSeconds() + " s; output:\n" + read(output));
+    }
+
+    private static int indexOf(List<String> lines, Predicate<String> match) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (match.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+}
