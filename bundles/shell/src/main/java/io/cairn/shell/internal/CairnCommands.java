@@ -25,7 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * The Gogo commands of scope {@code cairn}. Services come and go while the shell runs (that is the
  * point of Cairn), so every reference is dynamic and the commands read whatever is bound now.
  */
-@Component(service = CairnCommands.class, property = {
+@Component(service = CairnCommands.class, immediate = true, property = {
     "osgi.command.scope=cairn",
     "osgi.command.function=status",
     "osgi.command.function=shutdown"
