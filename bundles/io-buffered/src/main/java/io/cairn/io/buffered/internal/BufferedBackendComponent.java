@@ -1,7 +1,7 @@
 package io.cairn.io.buffered.internal;
 
 import io.cairn.config.InvalidSettingException;
-import io.cairn.io.FilterStorageBackend;
+import io.cairn.io.ReconfigurableStorageBackend;
 import io.cairn.io.StorageBackend;
 import io.cairn.io.buffered.BufferedStorageBackend;
 import io.cairn.io.buffered.SyncMethod;
@@ -22,7 +22,7 @@ import org.osgi.service.metatype.annotations.Option;
         configurationPid = BufferedBackendComponent.PID,
         property = StorageBackend.NAME_PROPERTY + "=" + BufferedStorageBackend.NAME)
 @Designate(ocd = BufferedBackendComponent.Config.class)
-public final class BufferedBackendComponent extends FilterStorageBackend {
+public final class BufferedBackendComponent extends ReconfigurableStorageBackend {
 
     static final String PID = "io.cairn.io.buffered";
 
@@ -35,12 +35,10 @@ public final class BufferedBackendComponent extends FilterStorageBackend {
         String syncMethod() default "fdatasync";
     }
 
-    private volatile BufferedStorageBackend delegate;
-
     @Activate
     @Modified
     void configure(Config config) {
-        delegate = new BufferedStorageBackend(parseSyncMethod(config.syncMethod()));
+        reconfigure(BufferedStorageBackend.NAME, PID, () -> new BufferedStorageBackend(parseSyncMethod(config.syncMethod())));
     }
 
     static SyncMethod parseSyncMethod(String value) {
@@ -49,10 +47,5 @@ public final class BufferedBackendComponent extends FilterStorageBackend {
         } catch (InvalidSettingException e) {
             throw new InvalidSettingException("syncMethod", value, "fdatasync or fsync");
         }
-    }
-
-    @Override
-    protected StorageBackend delegate() {
-        return delegate;
     }
 }

@@ -1,6 +1,6 @@
 package io.cairn.io.direct.internal;
 
-import io.cairn.io.FilterStorageBackend;
+import io.cairn.io.ReconfigurableStorageBackend;
 import io.cairn.io.StorageBackend;
 import io.cairn.io.direct.DirectStorageBackend;
 import org.osgi.service.component.annotations.Activate;
@@ -20,7 +20,7 @@ import org.osgi.service.metatype.annotations.Option;
         configurationPid = DirectBackendComponent.PID,
         property = StorageBackend.NAME_PROPERTY + "=" + DirectStorageBackend.NAME)
 @Designate(ocd = DirectBackendComponent.Config.class)
-public final class DirectBackendComponent extends FilterStorageBackend {
+public final class DirectBackendComponent extends ReconfigurableStorageBackend {
 
     static final String PID = "io.cairn.io.direct";
 
@@ -38,17 +38,11 @@ public final class DirectBackendComponent extends FilterStorageBackend {
         boolean forceNoFsync() default false;
     }
 
-    private volatile DirectStorageBackend delegate;
-
     @Activate
     @Modified
     void configure(Config config) {
-        delegate = new DirectStorageBackend(DirectStorageBackend.parseFlushMethod("flushMethod", config.flushMethod()),
-                config.forceNoFsync(), DeviceFacts.system());
-    }
-
-    @Override
-    protected StorageBackend delegate() {
-        return delegate;
+        reconfigure(DirectStorageBackend.NAME, PID, () -> new DirectStorageBackend(
+                DirectStorageBackend.parseFlushMethod("flushMethod", config.flushMethod()),
+                config.forceNoFsync(), DeviceFacts.system()));
     }
 }
