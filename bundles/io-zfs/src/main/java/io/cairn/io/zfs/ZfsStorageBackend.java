@@ -214,8 +214,9 @@ public final class ZfsStorageBackend extends FilterStorageBackend {
 
     private void warnOnce(Path path, String reason, ZfsFacts facts) {
         if (fellBack.putIfAbsent(path, reason) == null) {
-            String version = facts.versionText().orElse(facts.kind() == ZfsKind.ZFS_FUSE ? "zfs-fuse" : "unknown");
-            LOG.log(Level.WARNING, "direct I/O on " + path + " failed (" + reason + ") on OpenZFS " + version
+            String system = facts.kind() == ZfsKind.ZFS_FUSE ? "zfs-fuse"
+                    : "OpenZFS " + facts.versionText().orElse("of unknown version");
+            LOG.log(Level.WARNING, "direct I/O on " + path + " failed (" + reason + ") on " + system
                     + " (dataset " + facts.dataset().orElse("unknown") + "); the file now uses buffered I/O + fsync"
                     + " for the rest of its life. Check the kernel log for 'Bad page state' (openzfs/zfs#16642)"
                     + " and consider direct=disabled on the dataset");

@@ -24,7 +24,8 @@ final class ErrnoInjectingBackend extends FilterStorageBackend {
 
     enum Operation { READ, WRITE, SYNC }
 
-    private record Fault(Operation operation, int errno) {
+    /** Fails the operation when {@code remaining} counts down to 0. */
+    private record Fault(Operation operation, int errno, AtomicInteger remaining) {
     }
 
     private final StorageBackend target;
@@ -40,7 +41,12 @@ final class ErrnoInjectingBackend extends FilterStorageBackend {
 
     /** The next {@code operation} on any file of this backend fails with {@code errno}. */
     void failNext(Operation operation, int errno) {
-        next.set(new Fault(operation, errno));
+        failNth(operation, 1, errno);
+    }
+
+    /** The {@code n}-th next {@code operation} on any file of this backend fails with {@code errno}. */
+    void failNth(Operation operation, int n, int errno) {
+        next.set(new Fault(operation, errno, new AtomicInteger(n)));
     }
 
     @Override
@@ -123,7 +129,8 @@ final class ErrnoInjectingBackend extends FilterStorageBackend {
 
     private void maybeFail(Operation operation, String syscall, ByteBuffer buffer) throws NativeIoException {
         Fault fault = next.get();
-        if (fault != null && fault.operation() == operation && next.compareAndSet(fault, null)) {
+        if (fault != null && fault.operation() == operation && fault.remaining().decrementAndGet() == 0
+                && next.compareAndSet(fault, null)) {
             injected.incrementAndGet();
             if (buffer != null) {
                 buffer.position(buffer.position() + buffer.remaining() / 2);

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -29,10 +30,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Needs root, {@code /dev/fuse} and the {@code zfs-fuse} package ({@code zfs-fuse}, {@code zpool},
  * {@code zfs}). Where one is missing, or a zfs-fuse daemon is already running (it is never touched),
- * the class is skipped saying why; {@code -Dcairn.testkit.requireRealFileSystems=true} turns the
- * skip into a failure, as for {@link io.cairn.testkit.MountedFileSystem}.
+ * every test of the class is skipped saying why (per test, so the reason shows in the test
+ * reports); {@code -Dcairn.testkit.requireRealFileSystems=true} turns the skip into a failure, as
+ * for {@link io.cairn.testkit.MountedFileSystem}.
  */
-final class ZfsFusePool implements BeforeAllCallback, AfterAllCallback {
+final class ZfsFusePool implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     private static final long COMMAND_TIMEOUT_MILLIS = 120_000;
     private static final long READY_DEADLINE_MILLIS = 60_000;
@@ -46,6 +48,7 @@ final class ZfsFusePool implements BeforeAllCallback, AfterAllCallback {
     private String pool;
     private boolean poolCreated;
     private boolean ready;
+    private String skipReason;
 
     /** The mount point of {@code POOL/data}. */
     Path dataMountPoint() {
@@ -73,7 +76,8 @@ final class ZfsFusePool implements BeforeAllCallback, AfterAllCallback {
             if (Boolean.getBoolean("cairn.testkit.requireRealFileSystems")) {
                 throw new IllegalStateException(message + " (cairn.testkit.requireRealFileSystems is set)");
             }
-            Assumptions.abort(message);
+            skipReason = message;
+            return;
         }
         try {
             start();
@@ -84,6 +88,13 @@ final class ZfsFusePool implements BeforeAllCallback, AfterAllCallback {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (skipReason != null) {
+            Assumptions.abort(skipReason);
         }
     }
 
@@ -139,7 +150,7 @@ final class ZfsFusePool implements BeforeAllCallback, AfterAllCallback {
         List<Exception> failures = new ArrayList<>();
         if (poolCreated) {
             try {
-                run("zpool", "destroy", "-f", pool);
+                destroyPool();
                 poolCreated = false;
             } catch (IOException e) {
                 failures.add(e);
@@ -174,6 +185,46 @@ final class ZfsFusePool implements BeforeAllCallback, AfterAllCallback {
             failures.subList(1, failures.size()).forEach(first::addSuppressed);
             throw first;
         }
+    }
+
+    /**
+     * {@code zpool destroy}, repeated while the pool is busy: FUSE delivers the release of a closed
+     * file to the daemon asynchronously, so files the tests just closed may still count as open.
+     */
+    private void destroyPool() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_DEADLINE_MILLIS);
+        while (true) {
+            CommandResult destroy = command("zpool", "destroy", "-f", pool);
+            if (destroy.succeeded()) {
+                return;
+            }
+            boolean busy = destroy.stderr().contains("busy");
+            if (!busy || System.nanoTime() - deadline > 0 || daemon == null
+                    || daemon.waitFor(100, TimeUnit.MILLISECONDS)) {
+                throw new IOException("zpool destroy -f " + pool + " failed: " + destroy.firstErrorLine()
+                        + "; files of this JVM open below the mount point: " + openFilesBelow(mountRoot));
+            }
+        }
+    }
+
+    /** This JVM's open descriptors that point below {@code root}, for failure messages. */
+    private static List<String> openFilesBelow(Path root) {
+        List<String> open = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            fds.forEach(fd -> {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(root)) {
+                        open.add(fd.getFileName() + " -> " + target);
+                    }
+                } catch (IOException e) {
+                    // the descriptor closed meanwhile
+                }
+            });
+        } catch (IOException e) {
+            open.add("(cannot list /proc/self/fd: " + e.getMessage() + ")");
+        }
+        return open;
     }
 
     private List<Path> mountsBelow(Path root) throws IOException {

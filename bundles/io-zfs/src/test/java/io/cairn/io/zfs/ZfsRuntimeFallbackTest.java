@@ -169,6 +169,41 @@ class ZfsRuntimeFallbackTest {
     }
 
     @Test
+    void concurrentWritersMustAllSucceedWhenTheFileSwitchesUnderThem() throws Exception {
+        StorageFile file = open("t8.ibd", CreateMode.CREATE_NEW);
+        int threads = 4;
+        int pagesPerThread = 32;
+        byte[][] expected = new byte[threads * pagesPerThread][];
+        direct.failNth(ErrnoInjectingBackend.Operation.WRITE, 40, NativeIoException.ENOMEM);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < pagesPerThread; i++) {
+                        int slot = i * threads + thread;
+                        ByteBuffer data = page(1000 + slot);
+                        expected[slot] = bytes(data);
+                        file.write((long) slot * PAGE, data);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, direct.injected.get());
+        for (int slot = 0; slot < expected.length; slot++) {
+            assertArrayEquals(expected[slot], read(file, (long) slot * PAGE), "page " + slot);
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
+    @Test
     void directReadFailingWithEnomemMustBeRetriedBuffered() throws Exception {
         StorageFile file = open("t2.ibd", CreateMode.CREATE_NEW);
         ByteBuffer a = page(7);

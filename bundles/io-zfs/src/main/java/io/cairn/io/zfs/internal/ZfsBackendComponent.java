@@ -1,6 +1,6 @@
 package io.cairn.io.zfs.internal;
 
-import io.cairn.io.FilterStorageBackend;
+import io.cairn.io.ReconfigurableStorageBackend;
 import io.cairn.io.StorageBackend;
 import io.cairn.io.zfs.ZfsSettings;
 import io.cairn.io.zfs.ZfsStorageBackend;
@@ -14,15 +14,15 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * DS adapter registering {@link ZfsStorageBackend} as {@code cairn.backend=zfs}. A configuration
- * change builds a new backend for files opened afterwards; a bad setting fails activation with a
- * one-line message naming the key, the value and what is allowed.
+ * change builds a new backend for files opened afterwards; a bad setting is reported in one line
+ * naming the key, the value and what is allowed (see {@link ReconfigurableStorageBackend}).
  */
 @Component(
         service = StorageBackend.class,
         configurationPid = ZfsBackendComponent.PID,
         property = StorageBackend.NAME_PROPERTY + "=" + ZfsStorageBackend.NAME)
 @Designate(ocd = ZfsBackendComponent.Config.class)
-public final class ZfsBackendComponent extends FilterStorageBackend {
+public final class ZfsBackendComponent extends ReconfigurableStorageBackend {
 
     static final String PID = "io.cairn.io.zfs";
 
@@ -54,21 +54,14 @@ public final class ZfsBackendComponent extends FilterStorageBackend {
         long propertyCacheMillis() default 10_000;
     }
 
-    private volatile ZfsStorageBackend delegate;
-
     @Activate
     @Modified
     void configure(Config config) {
-        delegate = new ZfsStorageBackend(settings(config));
+        reconfigure(ZfsStorageBackend.NAME, PID, () -> new ZfsStorageBackend(settings(config)));
     }
 
     static ZfsSettings settings(Config config) {
         return new ZfsSettings(ZfsSettings.parseDirectIo(config.directIo()), config.pageSizeBytes(),
                 config.cliTimeoutMillis(), config.zfsCommand(), config.propertyCacheMillis());
-    }
-
-    @Override
-    protected StorageBackend delegate() {
-        return delegate;
     }
 }
