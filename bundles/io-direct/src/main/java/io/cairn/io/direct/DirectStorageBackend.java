@@ -13,7 +13,6 @@ import io.cairn.io.StorageBackend;
 import io.cairn.io.StorageFile;
 import io.cairn.io.buffered.BufferedStorageBackend;
 import io.cairn.io.buffered.SyncMethod;
-import io.cairn.io.direct.internal.DeviceFacts;
 import io.cairn.io.direct.internal.Errors;
 import io.cairn.io.direct.internal.LibC;
 import java.io.IOException;

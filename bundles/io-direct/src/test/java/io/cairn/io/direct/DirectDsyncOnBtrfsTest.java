@@ -1,7 +1,6 @@
 package io.cairn.io.direct;
 
 import io.cairn.io.StorageBackend;
-import io.cairn.io.direct.internal.DeviceFacts;
 import io.cairn.testkit.BaseStorageBackendTestCase;
 import io.cairn.testkit.MountedFileSystem;
 import java.nio.file.Path;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.io.CreateMode;
 import io.cairn.io.IoCapabilities;
 import io.cairn.io.StorageBackend;
-import io.cairn.io.direct.internal.DeviceFacts;
 import io.cairn.testkit.BaseStorageBackendTestCase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

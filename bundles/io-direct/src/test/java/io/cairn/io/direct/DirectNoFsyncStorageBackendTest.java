@@ -9,7 +9,6 @@ import io.cairn.io.CreateMode;
 import io.cairn.io.FileRole;
 import io.cairn.io.OpenOptions;
 import io.cairn.io.StorageBackend;
-import io.cairn.io.direct.internal.DeviceFacts;
 import io.cairn.testkit.BaseStorageBackendTestCase;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,6 @@ import io.cairn.io.MisalignedIoException;
 import io.cairn.io.OpenOptions;
 import io.cairn.io.StorageBackend;
 import io.cairn.io.StorageFile;
-import io.cairn.io.direct.internal.DeviceFacts;
 import io.cairn.testkit.BaseStorageBackendTestCase;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

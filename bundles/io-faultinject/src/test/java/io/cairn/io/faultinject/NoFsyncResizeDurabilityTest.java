@@ -1,5 +1,6 @@
 package io.cairn.io.faultinject;
 
+import io.cairn.io.direct.DeviceFacts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -35,7 +36,7 @@ class NoFsyncResizeDurabilityTest {
 
     private byte[] writeExtendingTailAndCrash(UnaryOperator<IoCapabilities> simulate) throws IOException {
         DirectStorageBackend direct = new DirectStorageBackend(FlushMethod.O_DIRECT_NO_FSYNC, true,
-                io.cairn.io.direct.internal.DeviceFacts.system());
+                io.cairn.io.direct.DeviceFacts.system());
         FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(direct, 99, simulate);
         Path path = root.resolve("t.ibd");
         try {

@@ -1,5 +1,6 @@
 package io.cairn.io.direct.internal;
 
+import io.cairn.io.direct.DeviceFacts;
 import io.cairn.io.ReconfigurableStorageBackend;
 import io.cairn.io.StorageBackend;
 import io.cairn.io.direct.DirectStorageBackend;

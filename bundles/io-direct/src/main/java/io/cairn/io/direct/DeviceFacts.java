@@ -1,6 +1,8 @@
-package io.cairn.io.direct.internal;
+package io.cairn.io.direct;
 
 import com.sun.jna.LastErrorException;
+import io.cairn.io.direct.internal.Errors;
+import io.cairn.io.direct.internal.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
