@@ -92,10 +92,35 @@ public class ServerProcessIT {
         }
     }
 
+    /**
+     * Issue 3: every backend bundle starts in a real Felix and shows what it detected. The
+     * fault-injecting backend ships only in the test distribution, which is the server plus it.
+     */
+    @Test
+    public void everyBackendMustStartAndReportWhatItDetected() throws Exception {
+        process = startJar(System.getProperty("cairn.test.jar", "../distributions/test/target/cairn-test.jar"),
+            "-Dcairn.exec=cairn:status");
+        boolean exited = process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        String out = read(output);
+        assertTrue("the test distribution must exit after the command; output:\n" + out, exited);
+        assertEquals("exit status; output:\n" + out, 0, process.exitValue());
+        assertTrue("four backends expected:\n" + out, out.contains("storage backends (4):"));
+        for (String backend : List.of("buffered", "direct", "zfs", "faultinject")) {
+            assertTrue(backend + " must be listed with what it detected:\n" + out,
+                out.lines().anyMatch(l -> l.startsWith("    " + backend + ": ")));
+        }
+        assertEquals("every backend reports detected facts:\n" + out, 4,
+            out.lines().filter(l -> l.trim().startsWith("detected: fileSystem=")).count());
+    }
+
     /** Starts the server jar with a fresh home, no terminal and standard input closed. */
     private Process start(String... systemProperties) throws IOException {
-        Path jar = Paths.get(System.getProperty("cairn.server.jar",
-            "../distributions/server/target/cairn-server.jar")).toAbsolutePath().normalize();
+        return startJar(System.getProperty("cairn.server.jar", "../distributions/server/target/cairn-server.jar"),
+            systemProperties);
+    }
+
+    private Process startJar(String jarPath, String... systemProperties) throws IOException {
+        Path jar = Paths.get(jarPath).toAbsolutePath().normalize();
         assertTrue("the server distribution must be built first: " + jar, Files.isRegularFile(jar));
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
