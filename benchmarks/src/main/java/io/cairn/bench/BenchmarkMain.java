@@ -33,7 +33,8 @@ public final class BenchmarkMain {
     private record Workload(String method, String fioRw, int blockBytes, int threads, boolean bandwidth) {
     }
 
-    private record Row(Workload workload, String backend, double cairn, double cairnError, double fio) {
+    /** Medians over the rounds, with the lowest and highest round for each side. */
+    private record Row(Workload workload, String backend, double[] cairn, double[] fio) {
     }
 
     private BenchmarkMain() {
@@ -47,6 +48,7 @@ public final class BenchmarkMain {
         Path dir = Path.of(option(args, "--dir", "/var/tmp/cairn-bench"));
         long sizeBytes = Long.parseLong(option(args, "--size-mib", "2048")) << 20;
         int seconds = Integer.parseInt(option(args, "--seconds", "9"));
+        int rounds = Integer.parseInt(option(args, "--rounds", "3"));
         String out = option(args, "--out", null);
 
         Files.createDirectories(dir);
@@ -62,13 +64,20 @@ public final class BenchmarkMain {
         List<Row> rows = new ArrayList<>();
         for (Workload workload : workloads) {
             for (String backend : List.of("buffered", "direct")) {
-                System.err.printf("== %s, %d thread(s), %s: JMH, then fio%n", workload.method(), workload.threads(), backend);
-                double[] cairn = runJmh(workload, backend, file, seconds);
-                double fio = runFio(workload, backend.equals("direct"), file, sizeBytes, seconds);
-                rows.add(new Row(workload, backend, cairn[0], cairn[1], fio));
+                // Alternate the two sides round by round, so drift in the machine (other tenants of
+                // the host, the device's cache) hits both alike; report medians.
+                double[] cairn = new double[rounds];
+                double[] fio = new double[rounds];
+                for (int round = 0; round < rounds; round++) {
+                    System.err.printf("== %s, %d thread(s), %s, round %d of %d: JMH, then fio%n",
+                            workload.method(), workload.threads(), backend, round + 1, rounds);
+                    cairn[round] = runJmh(workload, backend, file, seconds)[0];
+                    fio[round] = runFio(workload, backend.equals("direct"), file, sizeBytes, seconds);
+                }
+                rows.add(new Row(workload, backend, cairn, fio));
             }
         }
-        String table = table(rows, file, sizeBytes, seconds);
+        String table = table(rows, file, sizeBytes, seconds, rounds);
         System.out.println(table);
         if (out != null) {
             Files.writeString(Path.of(out), table, StandardCharsets.UTF_8);
@@ -143,10 +152,25 @@ public final class BenchmarkMain {
         }
     }
 
-    private static String table(List<Row> rows, Path file, long sizeBytes, int seconds) throws IOException {
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String spread(double[] values, double factor) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return String.format(Locale.ROOT, "%,.0f (%,.0f–%,.0f)", median(values) * factor, sorted[0] * factor,
+                sorted[sorted.length - 1] * factor);
+    }
+
+    private static String table(List<Row> rows, Path file, long sizeBytes, int seconds, int rounds) throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "File %s (%d MiB, %s), %d s per measurement, %s, kernel %s, %s%n%n",
-                file, sizeBytes >> 20, Files.getFileStore(file).type(), seconds,
+        sb.append(String.format(Locale.ROOT, "File %s (%d MiB, %s), %d rounds of %d s per side, medians (lowest–highest"
+                + " round), %s, kernel %s, %s%n%n",
+                file, sizeBytes >> 20, Files.getFileStore(file).type(), rounds, seconds,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 System.getProperty("os.version"), fioVersion()));
         sb.append("| workload | threads | backend | Cairn | fio (psync) | Cairn / fio |\n");
@@ -155,9 +179,9 @@ public final class BenchmarkMain {
             Workload w = row.workload();
             double factor = w.bandwidth() ? w.blockBytes() / 1048576.0 : 1;
             String unit = w.bandwidth() ? " MiB/s" : " IOPS";
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f ± %,.0f%s | %,.0f%s | %.2f |%n",
-                    w.method(), w.threads(), row.backend(), row.cairn() * factor, row.cairnError() * factor, unit,
-                    row.fio() * factor, unit, row.cairn() / row.fio()));
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s%s | %s%s | %.2f |%n",
+                    w.method(), w.threads(), row.backend(), spread(row.cairn(), factor), unit,
+                    spread(row.fio(), factor), unit, median(row.cairn()) / median(row.fio())));
         }
         return sb.toString();
     }
