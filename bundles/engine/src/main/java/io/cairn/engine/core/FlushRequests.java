@@ -34,6 +34,7 @@ public final class FlushRequests {
     private final Flusher flusher;
     private final WaitRegistry waits;
     private final long handOverTimeoutMillis;
+    private volatile Runnable wakeCleaner = () -> { };
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     // Guarded by lock.
@@ -62,6 +63,12 @@ public final class FlushRequests {
         } finally {
             lock.unlock();
         }
+        wakeCleaner.run();
+    }
+
+    /** How to wake the page cleaner when a request arrives. */
+    public void onRequest(Runnable wake) {
+        this.wakeCleaner = wake;
     }
 
     /** The standing target the cleaner must flush below (0 when none). */

@@ -110,6 +110,46 @@ final class MiniTransactionImpl implements MiniTransaction {
         header.ref.enginePutLong(TablespaceImpl.FREE_HEAD_OFFSET, pageNo);
     }
 
+    /** Adds a file operation to this mini-transaction's redo group (create, delete, extend, ...). */
+    void logFileRecord(RedoRecord.FileRecord record) {
+        checkOwner();
+        records.add(record);
+    }
+
+    /** Latches a page for the engine's own fields (header pages), bypassing the access-method body check. */
+    EngineView engineWritePage(Tablespace tablespace, long pageNo, boolean create) throws IOException {
+        Latched l = latch(tablespace, pageNo, LatchMode.EXCLUSIVE, create ? FixMode.CREATE : FixMode.READ);
+        if (create) {
+            l.ref.initialiseLogged();
+        }
+        return new EngineView(l.ref);
+    }
+
+    /** Logged access to engine-owned bytes of a page. */
+    static final class EngineView {
+        private final PageRefImpl ref;
+
+        private EngineView(PageRefImpl ref) {
+            this.ref = ref;
+        }
+
+        long getLong(int pageOffset) {
+            return ref.engineGetLong(pageOffset);
+        }
+
+        void putLong(int pageOffset, long value) {
+            ref.enginePutLong(pageOffset, value);
+        }
+
+        void putBytes(int pageOffset, byte[] bytes) {
+            ref.enginePutBytes(pageOffset, bytes);
+        }
+
+        ByteBuffer frame() {
+            return ref.readOnlyFrame();
+        }
+    }
+
     @Override
     public void release(PageRef page) {
         checkOwner();
@@ -380,6 +420,15 @@ final class MiniTransactionImpl implements MiniTransaction {
         void enginePutLong(int pageOffset, long value) {
             write(pageOffset, 8).putLong(pageOffset, value);
             logBytes(pageOffset, 8);
+        }
+
+        void enginePutBytes(int pageOffset, byte[] bytes) {
+            write(pageOffset, bytes.length).put(pageOffset, bytes);
+            logBytes(pageOffset, bytes.length);
+        }
+
+        ByteBuffer readOnlyFrame() {
+            return frame().asReadOnlyBuffer();
         }
 
         /** Zeroes the page and sets its identity; logged as INIT_PAGE, which recovery repeats. */

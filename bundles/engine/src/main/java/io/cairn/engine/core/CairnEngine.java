@@ -1,0 +1,619 @@
+package io.cairn.engine.core;
+
+import io.cairn.bufferpool.BufferPool;
+import io.cairn.bufferpool.BufferPoolConfig;
+import io.cairn.bufferpool.BufferPoolProvider;
+import io.cairn.config.InvalidSettingException;
+import io.cairn.engine.ComponentKind;
+import io.cairn.engine.Engine;
+import io.cairn.engine.EngineControl;
+import io.cairn.engine.EngineEvent;
+import io.cairn.engine.EngineListener;
+import io.cairn.engine.EnginePhase;
+import io.cairn.engine.EngineStateException;
+import io.cairn.engine.MiniTransaction;
+import io.cairn.engine.NoSuchTablespaceException;
+import io.cairn.engine.Tablespace;
+import io.cairn.engine.TablespaceExistsException;
+import io.cairn.flush.FlushPolicy;
+import io.cairn.io.CreateMode;
+import io.cairn.io.FileRole;
+import io.cairn.io.OpenOptions;
+import io.cairn.io.StorageBackend;
+import io.cairn.redo.CommitDurability;
+import io.cairn.redo.RedoLog;
+import io.cairn.redo.RedoLogConfig;
+import io.cairn.redo.RedoLogProvider;
+import io.cairn.redo.RedoRecord;
+import io.cairn.redo.RedoScanResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * The engine: wires a home directory, storage backends, a buffer pool, a redo log and a page
+ * cleaner, recovers on open and checkpoints on close. Plain Java: the OSGi component and the
+ * embedded API both build it with {@link #open}.
+ *
+ * <p>File map:
+ * <ul>
+ *   <li>lifecycle: {@link #open}, {@link #close}, phases</li>
+ *   <li>tablespaces: create, drop, truncate, rename, lookup</li>
+ *   <li>mini-transactions and checkpoints</li>
+ *   <li>{@link EngineControl}: durability, swaps, sizes</li>
+ * </ul>
+ */
+public final class CairnEngine implements Engine, EngineControl, MtrContext {
+
+    /** The replaceable parts an engine is built from. */
+    public record Parts(StorageBackend dataBackend, StorageBackend redoBackend, BufferPoolProvider bufferPool,
+            RedoLogProvider redoLog, FlushPolicy flushPolicy) {
+    }
+
+    private static final System.Logger LOG = System.getLogger("io.cairn.engine");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final String FILE_SUFFIX = ".cdb";
+    private static final int DOUBLEWRITE_SLOTS = 64;
+
+    private final EngineConfig config;
+    private final HomeDirectory home;
+    private final WaitRegistry waits = new WaitRegistry();
+    private final CommitTracker commits = new CommitTracker();
+    private final Map<Integer, TablespaceImpl> spacesById = new ConcurrentHashMap<>();
+    private final Map<String, TablespaceImpl> spacesByName = new ConcurrentHashMap<>();
+    private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock ddl = new ReentrantLock();
+    private volatile StorageBackend dataBackend;
+    private volatile StorageBackend redoBackend;
+    private volatile CommitDurability durability;
+    private volatile EnginePhase phase = EnginePhase.RECOVERING;
+    private SpaceIdAllocator spaceIds;
+    private Doublewrite doublewrite;
+    private BufferPool pool;
+    private RedoLog redo;
+    private FlushRequests flushRequests;
+    private PageCleaner cleaner;
+
+    private CairnEngine(EngineConfig config, HomeDirectory home, Parts parts) {
+        this.config = config;
+        this.home = home;
+        this.dataBackend = parts.dataBackend();
+        this.redoBackend = parts.redoBackend();
+        this.durability = config.commitDurability();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Opens (creating if needed) the engine in {@code config.home()}: locks the home, restores torn
+     * pages from the doublewrite file, applies redo from the last checkpoint, completes deferred
+     * work, flushes and checkpoints, then starts the page cleaner and returns a RUNNING engine.
+     */
+    public static CairnEngine open(EngineConfig config, Parts parts) throws IOException {
+        HomeDirectory home = HomeDirectory.open(config.home(), parts.dataBackend(), config.pageSizeBytes());
+        CairnEngine engine = new CairnEngine(config, home, parts);
+        try {
+            engine.start(parts);
+            return engine;
+        } catch (IOException | RuntimeException e) {
+            engine.closeQuietlyAfterFailedStart();
+            throw e;
+        }
+    }
+
+    private void start(Parts parts) throws IOException {
+        long startedNanos = System.nanoTime();
+        int pageSize = home.pageSizeBytes();
+        int maxId = openTablespaceFiles();
+        spaceIds = SpaceIdAllocator.open(dataBackend, home.path(), maxId + 1);
+        doublewrite = Doublewrite.open(dataBackend, home.doublewriteFile(), pageSize, DOUBLEWRITE_SLOTS);
+        Doublewrite.RestoreReport restored = doublewrite.restoreTornPages(spaceId -> {
+            TablespaceImpl space = spacesById.get(spaceId);
+            return space == null ? null : space.file();
+        });
+        if (restored.pagesRestored() > 0) {
+            LOG.log(System.Logger.Level.WARNING, "recovery: restored " + restored.pagesRestored()
+                    + " torn pages from the doublewrite file: " + restored.restoredPages());
+        }
+        readHeaders();
+        redo = parts.redoLog().open(new RedoLogConfig(home.redoDirectory(), redoBackend, config.redoCapacityBytes(),
+                durability, 1000, "Cairn " + HomeDirectory.FORMAT_VERSION));
+        EnginePageStore store = new EnginePageStore(spacesById::get, () -> redo, doublewrite, config::doublewrite, pageSize);
+        int alignment = Math.max(4096, dataBackend.probe(home.dataDirectory()).bufferAlignmentBytes());
+        BufferPoolConfig defaults = BufferPoolConfig.defaults(config.bufferPoolSizeBytes(), pageSize);
+        pool = parts.bufferPool().create(new BufferPoolConfig(defaults.sizeBytes(),
+                Math.min(defaults.chunkSizeBytes(), config.bufferPoolSizeBytes()), pageSize, defaults.instances(),
+                alignment, defaults.oldBlocksPct(), defaults.oldBlocksTimeMillis(), defaults.lruScanDepth(),
+                defaults.readAheadThreshold()), store);
+        flushRequests = new FlushRequests(new FlushRequests.Flusher() {
+            @Override
+            public long oldestDirtyLsn() {
+                long oldest = pool.oldestModificationLsn();
+                return oldest == 0 ? Long.MAX_VALUE : oldest;
+            }
+
+            @Override
+            public void flushBelow(long lsn) throws IOException {
+                pool.flushList(Long.MAX_VALUE, lsn);
+            }
+        }, waits, 10_000);
+
+        Recovery recovery = new Recovery(pool, new Recovery.Files() {
+            @Override
+            public TablespaceImpl space(int spaceId) {
+                return spacesById.get(spaceId);
+            }
+
+            @Override
+            public TablespaceImpl recreate(int spaceId, String fileName) throws IOException {
+                return openFile(spaceId, home.dataDirectory().resolve(fileName), CreateMode.OPEN_OR_CREATE, "?");
+            }
+        }, redo.checkpointLsn());
+        RedoScanResult scan = redo.scan(redo.checkpointLsn(), recovery);
+        LOG.log(System.Logger.Level.INFO, "recovery: scanned redo from LSN " + scan.startLsn() + " to " + scan.endLsn()
+                + ", " + scan.groups() + " groups, " + recovery.pagesChanged() + " page changes applied; log end: "
+                + scan.tailDescription());
+
+        setPhase(EnginePhase.STARTING);
+        readHeaders(); // names and sizes may have changed by redo apply
+        for (int spaceId : recovery.deletedSpaces()) {
+            TablespaceImpl space = spacesById.get(spaceId);
+            if (space != null) {
+                finishDrop(space); // a drop interrupted by the crash
+            }
+        }
+        // Make everything recovery changed durable with nobody else's help: the page cleaner is not
+        // running yet, so this thread is the progress owner of its own wait (field report 5).
+        try {
+            flushRequests.awaitFlushed(redo.currentLsn() + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while flushing the pages recovery changed", e);
+        }
+        checkpointNow();
+        cleaner = new PageCleaner(this, config);
+        cleaner.start();
+        flushRequests.cleanerServing(true);
+        setPhase(EnginePhase.RUNNING);
+        LOG.log(System.Logger.Level.INFO, "engine running in " + home.path() + " after "
+                + (System.nanoTime() - startedNanos) / 1_000_000 + " ms (" + spacesById.size() + " tablespaces, page size "
+                + pageSize + ")");
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (phase == EnginePhase.STOPPED || phase == EnginePhase.STOPPING) {
+            return;
+        }
+        setPhase(EnginePhase.STOPPING);
+        try {
+            if (cleaner != null) {
+                flushRequests.cleanerServing(false);
+                cleaner.stop();
+            }
+            flushRequests.awaitFlushed(redo.currentLsn() + 1);
+            checkpointNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while flushing for shutdown", e);
+        } finally {
+            closeQuietlyAfterFailedStart();
+            setPhase(EnginePhase.STOPPED);
+        }
+        LOG.log(System.Logger.Level.INFO, "engine stopped cleanly in " + home.path());
+    }
+
+    private void closeQuietlyAfterFailedStart() {
+        if (cleaner != null) {
+            cleaner.stop();
+        }
+        closeQuietly(redo);
+        if (pool != null) {
+            pool.close();
+        }
+        for (TablespaceImpl space : spacesById.values()) {
+            closeQuietly(space.file());
+        }
+        closeQuietly(doublewrite);
+        closeQuietly(home);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "while closing " + closeable + ": " + e);
+            }
+        }
+    }
+
+    @Override
+    public Path home() {
+        return home.path();
+    }
+
+    @Override
+    public EnginePhase phase() {
+        return phase;
+    }
+
+    @Override
+    public int pageSizeBytes() {
+        return home.pageSizeBytes();
+    }
+
+    private void setPhase(EnginePhase next) {
+        EnginePhase previous = phase;
+        phase = next;
+        publish(new EngineEvent.PhaseChanged(System.currentTimeMillis(), previous, next));
+    }
+
+    private void publish(EngineEvent event) {
+        for (EngineListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "engine listener " + listener + " failed on " + event + ": " + e);
+            }
+        }
+    }
+
+    @Override
+    public void addListener(EngineListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(EngineListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------ tablespaces
+
+    private int openTablespaceFiles() throws IOException {
+        int maxId = 0;
+        for (String fileName : dataBackend.list(home.dataDirectory())) {
+            if (!fileName.endsWith(FILE_SUFFIX)) {
+                continue;
+            }
+            int spaceId;
+            try {
+                spaceId = Integer.parseInt(fileName.substring(0, fileName.length() - FILE_SUFFIX.length()));
+            } catch (NumberFormatException e) {
+                LOG.log(System.Logger.Level.WARNING, "ignoring " + fileName + " in " + home.dataDirectory()
+                        + ": not a Cairn tablespace file name (<space id>" + FILE_SUFFIX + ")");
+                continue;
+            }
+            openFile(spaceId, home.dataDirectory().resolve(fileName), CreateMode.OPEN_EXISTING, "?");
+            maxId = Math.max(maxId, spaceId);
+        }
+        return maxId;
+    }
+
+    private TablespaceImpl openFile(int spaceId, Path path, CreateMode mode, String name) throws IOException {
+        SwitchableFile file = SwitchableFile.open(dataBackend, path,
+                OpenOptions.of(FileRole.DATA, mode, home.pageSizeBytes()));
+        long pages = file.sizeBytes() / home.pageSizeBytes();
+        TablespaceImpl space = new TablespaceImpl(spaceId, name, home.pageSizeBytes(), file, pages);
+        spacesById.put(spaceId, space);
+        return space;
+    }
+
+    /** Reads names and sizes from the header pages (directly: the pool may not exist yet). */
+    private void readHeaders() throws IOException {
+        spacesByName.clear();
+        int pageSize = home.pageSizeBytes();
+        ByteBuffer frame = ByteBuffer.allocateDirect(pageSize + 4096).alignedSlice(4096).limit(pageSize);
+        for (TablespaceImpl space : spacesById.values()) {
+            String name = null;
+            if (pool != null) {
+                try (var handle = pool.fix(new io.cairn.bufferpool.PageId(space.spaceId(), 0),
+                        io.cairn.bufferpool.LatchMode.SHARED, io.cairn.bufferpool.FixMode.READ)) {
+                    name = headerName(handle.frame(), space);
+                }
+            } else {
+                frame.clear();
+                space.file().read(0, frame);
+                if (PageFormat.verify(frame, space.spaceId(), 0) == PageFormat.Verdict.VALID) {
+                    name = headerName(frame, space);
+                }
+            }
+            if (name != null) {
+                space.rename(name);
+                spacesByName.put(name, space);
+            }
+        }
+    }
+
+    private static String headerName(ByteBuffer frame, TablespaceImpl space) {
+        if (frame.getLong(TablespaceImpl.MAGIC_OFFSET) != TablespaceImpl.MAGIC) {
+            return null; // created, but its header never reached the file: redo will write it
+        }
+        space.sizePages(frame.getLong(TablespaceImpl.SIZE_PAGES_OFFSET));
+        int length = frame.getShort(TablespaceImpl.NAME_LENGTH_OFFSET);
+        byte[] bytes = new byte[length];
+        frame.get(TablespaceImpl.NAME_OFFSET, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public List<String> tablespaceNames() {
+        List<String> names = new ArrayList<>(spacesByName.keySet());
+        names.sort(null);
+        return names;
+    }
+
+    @Override
+    public Tablespace tablespace(String name) {
+        TablespaceImpl space = spacesByName.get(name);
+        if (space == null) {
+            throw new NoSuchTablespaceException("no such tablespace: '" + name + "'");
+        }
+        return space;
+    }
+
+    @Override
+    public Tablespace createTablespace(String name) throws IOException {
+        requireRunning("create a tablespace");
+        requireName(name);
+        ddl.lock();
+        try {
+            if (spacesByName.containsKey(name)) {
+                throw new TablespaceExistsException("tablespace '" + name + "' already exists");
+            }
+            int spaceId = spaceIds.allocate();
+            String fileName = spaceId + FILE_SUFFIX;
+            TablespaceImpl space = openFile(spaceId, home.dataDirectory().resolve(fileName), CreateMode.CREATE_NEW, name);
+            space.extendFileTo(TablespaceImpl.EXTENT_PAGES);
+            space.sizePages(TablespaceImpl.EXTENT_PAGES);
+            dataBackend.syncDirectory(home.dataDirectory());
+            try (MiniTransactionImpl mtr = new MiniTransactionImpl(this)) {
+                mtr.logFileRecord(new RedoRecord.FileCreate(spaceId, fileName, home.pageSizeBytes()));
+                MiniTransactionImpl.EngineView header = mtr.engineWritePage(space, TablespaceImpl.HEADER_PAGE_NO, true);
+                header.putLong(TablespaceImpl.MAGIC_OFFSET, TablespaceImpl.MAGIC);
+                header.putBytes(TablespaceImpl.FORMAT_OFFSET, ByteBuffer.allocate(8)
+                        .putInt(TablespaceImpl.FORMAT_VERSION).putInt(home.pageSizeBytes()).array());
+                header.putLong(TablespaceImpl.SIZE_PAGES_OFFSET, TablespaceImpl.EXTENT_PAGES);
+                header.putLong(TablespaceImpl.HIGH_WATER_OFFSET, TablespaceImpl.FIRST_USER_PAGE_NO);
+                header.putLong(TablespaceImpl.FREE_HEAD_OFFSET, 0);
+                writeName(header, name);
+                mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+            }
+            spacesByName.put(name, space);
+            return space;
+        } finally {
+            ddl.unlock();
+        }
+    }
+
+    private static void writeName(MiniTransactionImpl.EngineView header, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer field = ByteBuffer.allocate(2 + TablespaceImpl.MAX_NAME_BYTES);
+        field.putShort((short) bytes.length).put(bytes);
+        header.putBytes(TablespaceImpl.NAME_LENGTH_OFFSET, field.array());
+    }
+
+    @Override
+    public void dropTablespace(String name) throws IOException {
+        requireRunning("drop a tablespace");
+        ddl.lock();
+        try {
+            TablespaceImpl space = (TablespaceImpl) tablespace(name);
+            space.lifecycle().beginStop();
+            spacesByName.remove(name);
+            try {
+                if (!space.lifecycle().awaitQuiescent(waits, 60_000)) {
+                    throw new IOException("drop of '" + name + "' gave up: operations on it did not end within 60 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while dropping '" + name + "'", e);
+            }
+            try (MiniTransactionImpl mtr = new MiniTransactionImpl(this)) {
+                mtr.logFileRecord(new RedoRecord.FileDelete(space.spaceId(), space.file().path().getFileName().toString()));
+                mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+            }
+            finishDrop(space);
+        } finally {
+            ddl.unlock();
+        }
+    }
+
+    /** Removes the pages and the file of a stopping tablespace whose deletion is in the redo log. */
+    private void finishDrop(TablespaceImpl space) throws IOException {
+        if (space.state() == io.cairn.engine.TablespaceState.ACTIVE) {
+            space.lifecycle().beginStop();
+        }
+        pool.evictTablespace(space.spaceId());
+        space.file().close();
+        dataBackend.delete(space.file().path());
+        dataBackend.syncDirectory(home.dataDirectory());
+        space.lifecycle().markDropped();
+        spacesById.remove(space.spaceId());
+        spacesByName.values().remove(space);
+    }
+
+    @Override
+    public Tablespace truncateTablespace(String name) throws IOException {
+        dropTablespace(name);
+        return createTablespace(name);
+    }
+
+    @Override
+    public void renameTablespace(String from, String to) throws IOException {
+        requireRunning("rename a tablespace");
+        requireName(to);
+        ddl.lock();
+        try {
+            TablespaceImpl space = (TablespaceImpl) tablespace(from);
+            if (spacesByName.containsKey(to)) {
+                throw new TablespaceExistsException("tablespace '" + to + "' already exists");
+            }
+            try (MiniTransactionImpl mtr = new MiniTransactionImpl(this)) {
+                writeName(mtr.engineWritePage(space, TablespaceImpl.HEADER_PAGE_NO, false), to);
+                mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+            }
+            spacesByName.remove(from);
+            space.rename(to);
+            spacesByName.put(to, space);
+        } finally {
+            ddl.unlock();
+        }
+    }
+
+    private static void requireName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new InvalidSettingException("tablespace name", name,
+                    "1 to 64 characters of letters, digits, '_', '-' and '.', starting with a letter or digit");
+        }
+    }
+
+    private void requireRunning(String operation) {
+        EnginePhase current = phase;
+        if (!current.acceptsOperations()) {
+            throw new EngineStateException(current, operation);
+        }
+    }
+
+    // ------------------------------------------------------------------ mini-transactions, checkpoints
+
+    @Override
+    public MiniTransaction beginMiniTransaction() {
+        requireRunning("begin a mini-transaction");
+        return new MiniTransactionImpl(this);
+    }
+
+    @Override
+    public long checkpoint() throws IOException {
+        requireRunning("checkpoint");
+        try {
+            flushRequests.awaitFlushed(redo.currentLsn() + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while flushing for a checkpoint", e);
+        }
+        return checkpointNow();
+    }
+
+    /**
+     * Advances the checkpoint as far as it safely can: not past the oldest dirty page, not past a
+     * commit that is between its redo append and its flush-list insertion, not past the synced redo.
+     * Pages below it were synced by the page store when they were written.
+     */
+    long checkpointNow() throws IOException {
+        long oldestDirty = pool.oldestModificationLsn();
+        long target = Math.min(redo.flushedLsn(), commits.oldestInFlight());
+        if (oldestDirty != 0) {
+            target = Math.min(target, oldestDirty);
+        }
+        if (target > redo.checkpointLsn()) {
+            redo.checkpoint(target);
+        }
+        return redo.checkpointLsn();
+    }
+
+    // ------------------------------------------------------------------ MtrContext
+
+    @Override
+    public BufferPool pool() {
+        return pool;
+    }
+
+    @Override
+    public RedoLog redo() {
+        return redo;
+    }
+
+    @Override
+    public CommitDurability defaultDurability() {
+        return durability;
+    }
+
+    @Override
+    public CommitTracker commits() {
+        return commits;
+    }
+
+    @Override
+    public TablespaceImpl resolve(Tablespace tablespace) {
+        if (tablespace instanceof TablespaceImpl space && spacesById.get(space.spaceId()) == space) {
+            return space;
+        }
+        throw new NoSuchTablespaceException("no such tablespace: '" + tablespace.name() + "'"
+                + (tablespace instanceof TablespaceImpl ? " was dropped" : " is not one of this engine's"));
+    }
+
+    FlushRequests flushRequests() {
+        return flushRequests;
+    }
+
+    WaitRegistry waits() {
+        return waits;
+    }
+
+    // ------------------------------------------------------------------ EngineControl
+
+    @Override
+    public EngineControl control() {
+        return this;
+    }
+
+    @Override
+    public CommitDurability commitDurability() {
+        return durability;
+    }
+
+    @Override
+    public void setCommitDurability(CommitDurability durability) {
+        this.durability = java.util.Objects.requireNonNull(durability, "durability");
+    }
+
+    @Override
+    public void switchBackend(ComponentKind kind, StorageBackend backend) {
+        throw new UnsupportedOperationException("backend swaps arrive with issue #7");
+    }
+
+    @Override
+    public void switchFlushPolicy(FlushPolicy policy) {
+        throw new UnsupportedOperationException("flush policies arrive with issue #5");
+    }
+
+    @Override
+    public void replaceBufferPool(BufferPoolProvider provider) {
+        throw new UnsupportedOperationException("buffer pool replacement arrives with issue #7");
+    }
+
+    @Override
+    public void replaceRedoLog(RedoLogProvider provider) {
+        throw new UnsupportedOperationException("redo log replacement arrives with issue #7");
+    }
+
+    @Override
+    public void resizeBufferPool(long sizeBytes) throws IOException {
+        pool.resize(sizeBytes);
+    }
+
+    @Override
+    public void resizeRedo(long capacityBytes) throws IOException {
+        redo.resize(capacityBytes);
+    }
+
+    @Override
+    public String active(ComponentKind kind) {
+        return switch (kind) {
+            case DATA_BACKEND -> dataBackend.name();
+            case REDO_BACKEND -> redoBackend.name();
+            case COMMIT_DURABILITY -> durability.name();
+            default -> "unknown";
+        };
+    }
+}
