@@ -1,0 +1,133 @@
+package io.cairn.engine.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.bufferpool.BufferPool;
+import io.cairn.bufferpool.BufferPoolConfig;
+import io.cairn.bufferpool.BufferPoolProvider;
+import io.cairn.bufferpool.PageStore;
+import io.cairn.bufferpool.lru.LruBufferPool;
+import io.cairn.engine.MiniTransaction;
+import io.cairn.engine.NoSuchTablespaceException;
+import io.cairn.engine.PageRef;
+import io.cairn.engine.Tablespace;
+import io.cairn.io.buffered.BufferedStorageBackend;
+import io.cairn.io.buffered.SyncMethod;
+import io.cairn.io.faultinject.CrashMode;
+import io.cairn.io.faultinject.FaultInjectingStorageBackend;
+import io.cairn.io.faultinject.FaultKind;
+import io.cairn.io.faultinject.FaultRule;
+import io.cairn.io.faultinject.OperationClass;
+import io.cairn.redo.CommitDurability;
+import io.cairn.redo.log.CairnRedoLogProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Field report 5: work that recovery leaves behind (pages it changed, a drop the crash interrupted)
+ * must complete at startup while the page cleaner does not run yet. The bound is a liveness guard
+ * (a hang fails the test instead of hanging the build), not a performance assertion.
+ */
+class EngineStartupTest {
+
+    @TempDir
+    Path root;
+
+    private static CairnEngine.Parts parts(FaultInjectingStorageBackend backend) {
+        BufferPoolProvider pool = new BufferPoolProvider() {
+            @Override
+            public String name() {
+                return LruBufferPool.NAME;
+            }
+
+            @Override
+            public BufferPool create(BufferPoolConfig config, PageStore store) {
+                return new LruBufferPool(config, store);
+            }
+        };
+        return new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), null);
+    }
+
+    private static EngineConfig config(Path home) {
+        return EngineConfig.defaults(home).withBufferPoolSizeBytes(8L << 20).withRedoCapacityBytes(4L << 20);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void startupMustFlushWhatRecoveryChangedWithoutThePageCleaner() throws Exception {
+        Path home = root.resolve("home");
+        FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
+                new BufferedStorageBackend(SyncMethod.FDATASYNC), 7);
+        long pageNo;
+        CairnEngine engine = CairnEngine.open(config(home), parts(backend));
+        try {
+            Tablespace space = engine.createTablespace("t1");
+            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                PageRef page = mtr.allocatePage(space);
+                pageNo = page.pageNo();
+                page.putLong(page.bodyStartOffset(), 4242);
+                mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+            }
+            // Power loss now: the change is only in the redo log, no page was written.
+            backend.crash(CrashMode.DROP_ALL_UNSYNCED);
+        } finally {
+            closeAfterCrash(engine);
+        }
+        backend.reset();
+        try (CairnEngine reopened = CairnEngine.open(config(home), parts(backend))) {
+            assertEquals(0, reopened.pool().oldestModificationLsn(),
+                    "startup must have flushed every page recovery changed before it returned");
+            assertEquals(reopened.redo().currentLsn(), reopened.redo().checkpointLsn(),
+                    "and taken a checkpoint, so the next start applies nothing");
+            try (MiniTransaction mtr = reopened.beginMiniTransaction()) {
+                PageRef page = mtr.readPage(reopened.tablespace("t1"), pageNo);
+                assertEquals(4242, page.getLong(page.bodyStartOffset()));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void dropInterruptedByACrashMustBeCompletedAtStartup() throws Exception {
+        Path home = root.resolve("home");
+        FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
+                new BufferedStorageBackend(SyncMethod.FDATASYNC), 8);
+        CairnEngine engine = CairnEngine.open(config(home), parts(backend));
+        Path file;
+        try {
+            Tablespace space = engine.createTablespace("doomed");
+            engine.createTablespace("kept");
+            file = ((TablespaceImpl) space).file().path();
+            // The drop's redo becomes durable, then deleting the file fails and power is lost.
+            backend.inject(FaultRule.once(OperationClass.METADATA, FaultKind.EIO, 1));
+            assertThrows(IOException.class, () -> engine.dropTablespace("doomed"));
+            backend.crash(CrashMode.DROP_ALL_UNSYNCED);
+        } finally {
+            closeAfterCrash(engine);
+        }
+        backend.reset();
+        assertTrue(Files.exists(file), "the crash left the file behind, or this test proves nothing");
+        try (CairnEngine reopened = CairnEngine.open(config(home), parts(backend))) {
+            assertFalse(Files.exists(file), "startup must finish the drop");
+            assertEquals(java.util.List.of("kept"), reopened.tablespaceNames());
+            NoSuchTablespaceException e = assertThrows(NoSuchTablespaceException.class, () -> reopened.tablespace("doomed"));
+            assertEquals("no such tablespace: 'doomed'", e.getMessage());
+        }
+    }
+
+    private static void closeAfterCrash(CairnEngine engine) {
+        try {
+            engine.close();
+        } catch (IOException | RuntimeException expected) {
+            // every operation fails after the simulated power loss
+        }
+    }
+}
