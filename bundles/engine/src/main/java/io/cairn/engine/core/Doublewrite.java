@@ -54,6 +54,11 @@ public final class Doublewrite implements AutoCloseable {
         return new Doublewrite(file, pageSizeBytes, slots);
     }
 
+    /** How many pages one round of {@link #writeCopies} can hold. */
+    public int slots() {
+        return slots;
+    }
+
     /** The underlying file, for backend swaps. */
     public SwitchableFile file() {
         return file;
@@ -63,18 +68,22 @@ public final class Doublewrite implements AutoCloseable {
      * Writes copies of stamped pages and syncs them. On return every page of {@code stampedPages}
      * has a durable copy, so its in-place write may tear safely. Each buffer must hold one page
      * (position 0, limit the page size) already stamped by {@link PageFormat#stamp}.
+     *
+     * <p>REQUIRES: at most {@link #slots()} pages, and the caller holds this object's monitor from
+     * before this call until the in-place writes of these pages are synced: the next call reuses the
+     * slots, and a copy must not be overwritten while its page can still tear.
      */
     public synchronized void writeCopies(List<ByteBuffer> stampedPages) throws IOException {
-        for (int start = 0; start < stampedPages.size(); start += slots) {
-            int count = Math.min(slots, stampedPages.size() - start);
-            batchBuffer.clear();
-            for (int i = 0; i < count; i++) {
-                batchBuffer.put(stampedPages.get(start + i).duplicate().clear());
-            }
-            batchBuffer.flip();
-            file.write(0, batchBuffer);
-            file.sync(SyncLevel.DATA);
+        if (stampedPages.size() > slots) {
+            throw new IllegalArgumentException(stampedPages.size() + " pages exceed the " + slots + " doublewrite slots");
         }
+        batchBuffer.clear();
+        for (ByteBuffer page : stampedPages) {
+            batchBuffer.put(page.duplicate().clear());
+        }
+        batchBuffer.flip();
+        file.write(0, batchBuffer);
+        file.sync(SyncLevel.DATA);
     }
 
     /**
@@ -86,9 +95,10 @@ public final class Doublewrite implements AutoCloseable {
         ByteBuffer all = ByteBuffer.allocateDirect(slots * pageSizeBytes + 4096).alignedSlice(4096)
                 .limit(slots * pageSizeBytes);
         file.read(0, all);
-        int copies = 0;
-        List<String> restored = new ArrayList<>();
-        ByteBuffer inPlace = ByteBuffer.allocateDirect(pageSizeBytes + 4096).alignedSlice(4096).limit(pageSizeBytes);
+        // A page can have copies in several slots (an older batch's copy survives in a slot that later,
+        // smaller batches did not reach): only the newest copy may be used, or a page would go back
+        // to a state older than the checkpoint and lose changes that redo no longer holds.
+        java.util.Map<io.cairn.bufferpool.PageId, ByteBuffer> newest = new java.util.LinkedHashMap<>();
         for (int slot = 0; slot < slots; slot++) {
             ByteBuffer copy = all.duplicate().position(slot * pageSizeBytes).limit((slot + 1) * pageSizeBytes).slice();
             int spaceId = copy.getInt(PageFormat.SPACE_ID_OFFSET);
@@ -96,7 +106,19 @@ public final class Doublewrite implements AutoCloseable {
             if (PageFormat.verify(copy, spaceId, pageNo) != PageFormat.Verdict.VALID) {
                 continue; // an empty slot, or a copy torn while it was written (its page was not yet touched)
             }
-            copies++;
+            io.cairn.bufferpool.PageId id = new io.cairn.bufferpool.PageId(spaceId, pageNo);
+            ByteBuffer known = newest.get(id);
+            if (known == null || PageFormat.pageLsn(copy) > PageFormat.pageLsn(known)) {
+                newest.put(id, copy);
+            }
+        }
+        int copies = newest.size();
+        List<String> restored = new ArrayList<>();
+        ByteBuffer inPlace = ByteBuffer.allocateDirect(pageSizeBytes + 4096).alignedSlice(4096).limit(pageSizeBytes);
+        for (java.util.Map.Entry<io.cairn.bufferpool.PageId, ByteBuffer> entry : newest.entrySet()) {
+            int spaceId = entry.getKey().spaceId();
+            long pageNo = entry.getKey().pageNo();
+            ByteBuffer copy = entry.getValue();
             SwitchableFile target = locator.file(spaceId);
             if (target == null) {
                 continue;

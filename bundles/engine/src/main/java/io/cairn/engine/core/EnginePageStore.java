@@ -81,6 +81,24 @@ final class EnginePageStore implements PageStore {
         return true;
     }
 
+    private void writeInPlaceAndSync(List<TablespaceImpl> owners, List<PageId> ids, List<ByteBuffer> copies,
+            int start, int end) throws IOException {
+        Map<TablespaceImpl, Boolean> written = new LinkedHashMap<>();
+        for (int i = start; i < end; i++) {
+            TablespaceImpl space = owners.get(i);
+            space.lifecycle().ioStarted();
+            try {
+                space.file().write(ids.get(i).pageNo() * pageSizeBytes, copies.get(i));
+            } finally {
+                space.lifecycle().ioDone();
+            }
+            written.put(space, Boolean.TRUE);
+        }
+        for (TablespaceImpl space : written.keySet()) {
+            space.file().sync(SyncLevel.DATA);
+        }
+    }
+
     @Override
     public void writePages(List<PageWrite> batch) throws IOException {
         if (batch.isEmpty()) {
@@ -117,21 +135,17 @@ final class EnginePageStore implements PageStore {
                 return;
             }
             if (doublewriteMode.get().writesThrough(owners.get(0).file().capabilities(), pageSizeBytes)) {
-                doublewrite.writeCopies(copies);
-            }
-            Map<TablespaceImpl, Boolean> written = new LinkedHashMap<>();
-            for (int i = 0; i < copies.size(); i++) {
-                TablespaceImpl space = owners.get(i);
-                space.lifecycle().ioStarted();
-                try {
-                    space.file().write(ids.get(i).pageNo() * pageSizeBytes, copies.get(i));
-                } finally {
-                    space.lifecycle().ioDone();
+                // One batch at a time owns the doublewrite slots, from writing its copies until its
+                // in-place writes are synced: a copy overwritten earlier could not repair its page.
+                synchronized (doublewrite) {
+                    for (int start = 0; start < copies.size(); start += doublewrite.slots()) {
+                        int end = Math.min(copies.size(), start + doublewrite.slots());
+                        doublewrite.writeCopies(copies.subList(start, end));
+                        writeInPlaceAndSync(owners, ids, copies, start, end);
+                    }
                 }
-                written.put(space, Boolean.TRUE);
-            }
-            for (TablespaceImpl space : written.keySet()) {
-                space.file().sync(SyncLevel.DATA);
+            } else {
+                writeInPlaceAndSync(owners, ids, copies, 0, copies.size());
             }
         } finally {
             for (TablespaceImpl space : owners) {

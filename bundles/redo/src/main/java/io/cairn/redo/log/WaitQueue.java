@@ -1,6 +1,5 @@
 package io.cairn.redo.log;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -66,9 +65,5 @@ final class WaitQueue {
         } finally {
             lock.unlock();
         }
-    }
-
-    static long seconds(long s) {
-        return TimeUnit.SECONDS.toNanos(s);
     }
 }
