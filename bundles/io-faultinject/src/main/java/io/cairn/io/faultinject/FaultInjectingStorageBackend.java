@@ -83,6 +83,8 @@ public final class FaultInjectingStorageBackend extends FilterStorageBackend {
     private final Map<OperationClass, Long> operationCounts = new EnumMap<>(OperationClass.class);
     private final Deque<String> faultLog = new ArrayDeque<>();
     private String crashReason;
+    /** Incremented when a crash starts rewriting files; a read that saw it change read a half-restored file. */
+    private long crashEpoch;
     private long trashCounter;
     private int syncCrashCountdown;
     private PathMatcher syncCrashMatcher;
@@ -373,6 +375,26 @@ public final class FaultInjectingStorageBackend extends FilterStorageBackend {
         }
     }
 
+    /** The crash epoch, read under the lock together with the alive check. */
+    long crashEpoch() throws SimulatedCrashException {
+        synchronized (lock) {
+            checkAlive();
+            return crashEpoch;
+        }
+    }
+
+    /**
+     * Fails a read that overlapped a crash: the crash may have been rewriting the file under it, and
+     * what such a read saw is neither the state before nor the state after the power loss.
+     */
+    void checkNoCrashSince(long epoch, Path path) throws SimulatedCrashException {
+        synchronized (lock) {
+            if (crashEpoch != epoch) {
+                throw new SimulatedCrashException("simulated power loss during a read of " + path + " (seed " + seed + ")");
+            }
+        }
+    }
+
     int nextInt(int bound) {
         synchronized (lock) {
             return random.nextInt(bound);
@@ -404,6 +426,7 @@ public final class FaultInjectingStorageBackend extends FilterStorageBackend {
         if (crashReason != null) {
             return;
         }
+        crashEpoch++;
         record("crash " + mode + ": " + reason);
         for (FaultInjectingStorageFile file : new ArrayList<>(openFiles)) {
             file.closeInnerQuietly();

@@ -26,8 +26,10 @@ final class FaultInjectingStorageFile implements StorageFile {
     @Override
     public int read(long fileOffset, ByteBuffer dst) throws IOException {
         FaultKind fault = backend.injectIfArmed(io.cairn.io.faultinject.OperationClass.READ, inner.path());
+        long epoch = backend.crashEpoch();
         int start = dst.position();
         int bytesRead = inner.read(fileOffset, dst);
+        backend.checkNoCrashSince(epoch, inner.path());
         if (fault == FaultKind.BIT_FLIP && bytesRead > 0) {
             int index = start + backend.nextInt(bytesRead);
             dst.put(index, (byte) (dst.get(index) ^ (1 << backend.nextInt(8))));
