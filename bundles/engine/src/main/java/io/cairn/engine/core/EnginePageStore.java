@@ -118,6 +118,9 @@ final class EnginePageStore implements PageStore {
         List<ByteBuffer> copies = new ArrayList<>(batch.size());
         List<TablespaceImpl> owners = new ArrayList<>(batch.size());
         List<PageId> ids = new ArrayList<>(batch.size());
+        // One aligned allocation for the whole batch, sliced per page: direct buffers are costly to
+        // allocate, and the copies are needed only until this call returns.
+        ByteBuffer batchCopies = ByteBuffer.allocateDirect(batch.size() * pageSizeBytes + 4096).alignedSlice(4096);
         try {
             for (PageWrite write : batch) {
                 TablespaceImpl space = spaces.apply(write.pageId().spaceId());
@@ -126,7 +129,9 @@ final class EnginePageStore implements PageStore {
                 }
                 owners.add(space);
                 ids.add(write.pageId());
-                ByteBuffer copy = ByteBuffer.allocateDirect(pageSizeBytes + 4096).alignedSlice(4096).limit(pageSizeBytes);
+                int slot = copies.size();
+                ByteBuffer copy = batchCopies.duplicate().position(slot * pageSizeBytes)
+                        .limit((slot + 1) * pageSizeBytes).slice();
                 copy.put(write.frame().duplicate().clear()).clear();
                 PageFormat.stamp(copy);
                 copies.add(copy);

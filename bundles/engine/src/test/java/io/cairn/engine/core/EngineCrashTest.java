@@ -3,11 +3,6 @@ package io.cairn.engine.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.bufferpool.BufferPool;
-import io.cairn.bufferpool.BufferPoolConfig;
-import io.cairn.bufferpool.BufferPoolProvider;
-import io.cairn.bufferpool.PageStore;
-import io.cairn.bufferpool.lru.LruBufferPool;
 import io.cairn.engine.CorruptPageException;
 import io.cairn.engine.MiniTransaction;
 import io.cairn.engine.PageRef;
@@ -18,7 +13,6 @@ import io.cairn.io.buffered.SyncMethod;
 import io.cairn.io.faultinject.CrashMode;
 import io.cairn.io.faultinject.FaultInjectingStorageBackend;
 import io.cairn.redo.CommitDurability;
-import io.cairn.redo.log.CairnRedoLogProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,21 +35,6 @@ class EngineCrashTest {
 
     @TempDir
     Path root;
-
-    private static CairnEngine.Parts parts(StorageBackend backend) {
-        BufferPoolProvider pool = new BufferPoolProvider() {
-            @Override
-            public String name() {
-                return LruBufferPool.NAME;
-            }
-
-            @Override
-            public BufferPool create(BufferPoolConfig config, PageStore store) {
-                return new LruBufferPool(config, store);
-            }
-        };
-        return new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), null);
-    }
 
     private EngineConfig config(Path home, DoublewriteMode doublewrite) {
         return EngineConfig.defaults(home).withBufferPoolSizeBytes(8L << 20).withRedoCapacityBytes(4L << 20)
@@ -109,14 +88,14 @@ class EngineCrashTest {
         Path home = root.resolve("home");
         StorageBackend backend = new BufferedStorageBackend(SyncMethod.FDATASYNC);
         long[] pageNos;
-        try (CairnEngine engine = CairnEngine.open(config(home, DoublewriteMode.ON), parts(backend))) {
+        try (CairnEngine engine = CairnEngine.open(config(home, DoublewriteMode.ON), TestEngines.parts(backend))) {
             Tablespace space = engine.createTablespace("t1");
             pageNos = allocate(engine, space);
             for (long v = 1; v <= 20; v++) {
                 commitRound(engine, space, pageNos, v);
             }
         }
-        try (CairnEngine engine = CairnEngine.open(config(home, DoublewriteMode.ON), parts(backend))) {
+        try (CairnEngine engine = CairnEngine.open(config(home, DoublewriteMode.ON), TestEngines.parts(backend))) {
             assertEquals(List.of("t1"), engine.tablespaceNames());
             assertEquals(20, readConsistentValue(engine, engine.tablespace("t1"), pageNos));
         }
@@ -158,13 +137,13 @@ class EngineCrashTest {
         FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
                 new BufferedStorageBackend(SyncMethod.FDATASYNC), 1000 + scenario);
         long[] pageNos;
-        try (CairnEngine engine = CairnEngine.open(config(home, doublewrite), parts(backend))) {
+        try (CairnEngine engine = CairnEngine.open(config(home, doublewrite), TestEngines.parts(backend))) {
             pageNos = allocate(engine, engine.createTablespace("t1"));
         }
         backend.reset(); // the state after a clean start is the durable baseline
         long acknowledged = 0;
         List<Throwable> crashes = new ArrayList<>();
-        CairnEngine engine = CairnEngine.open(config(home, doublewrite), parts(backend));
+        CairnEngine engine = CairnEngine.open(config(home, doublewrite), TestEngines.parts(backend));
         try {
             Tablespace space = engine.tablespace("t1");
             backend.crashAtSync(crashAtSync, "*", mode);
@@ -190,7 +169,7 @@ class EngineCrashTest {
         backend.reset();
         String context = "doublewrite " + doublewrite + ", " + mode + ", crash at sync " + crashAtSync
                 + ", acknowledged " + acknowledged + ", crashes " + crashes + ", seed " + backend.seed();
-        try (CairnEngine reopened = CairnEngine.open(config(home, doublewrite), parts(backend))) {
+        try (CairnEngine reopened = CairnEngine.open(config(home, doublewrite), TestEngines.parts(backend))) {
             long value = readConsistentValue(reopened, reopened.tablespace("t1"), pageNos);
             assertTrue(value >= acknowledged, "an acknowledged commit was lost: " + context + ", found " + value);
             assertTrue(value <= acknowledged + 1, "a commit appeared that was never attempted: " + context);

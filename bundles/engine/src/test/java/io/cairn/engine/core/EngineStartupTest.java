@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.bufferpool.BufferPool;
-import io.cairn.bufferpool.BufferPoolConfig;
-import io.cairn.bufferpool.BufferPoolProvider;
-import io.cairn.bufferpool.PageStore;
-import io.cairn.bufferpool.lru.LruBufferPool;
 import io.cairn.engine.MiniTransaction;
 import io.cairn.engine.NoSuchTablespaceException;
 import io.cairn.engine.PageRef;
@@ -22,7 +17,6 @@ import io.cairn.io.faultinject.FaultKind;
 import io.cairn.io.faultinject.FaultRule;
 import io.cairn.io.faultinject.OperationClass;
 import io.cairn.redo.CommitDurability;
-import io.cairn.redo.log.CairnRedoLogProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,21 +35,6 @@ class EngineStartupTest {
     @TempDir
     Path root;
 
-    private static CairnEngine.Parts parts(FaultInjectingStorageBackend backend) {
-        BufferPoolProvider pool = new BufferPoolProvider() {
-            @Override
-            public String name() {
-                return LruBufferPool.NAME;
-            }
-
-            @Override
-            public BufferPool create(BufferPoolConfig config, PageStore store) {
-                return new LruBufferPool(config, store);
-            }
-        };
-        return new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), null);
-    }
-
     private static EngineConfig config(Path home) {
         return EngineConfig.defaults(home).withBufferPoolSizeBytes(8L << 20).withRedoCapacityBytes(4L << 20);
     }
@@ -67,7 +46,7 @@ class EngineStartupTest {
         FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
                 new BufferedStorageBackend(SyncMethod.FDATASYNC), 7);
         long pageNo;
-        CairnEngine engine = CairnEngine.open(config(home), parts(backend));
+        CairnEngine engine = CairnEngine.open(config(home), TestEngines.parts(backend));
         try {
             Tablespace space = engine.createTablespace("t1");
             try (MiniTransaction mtr = engine.beginMiniTransaction()) {
@@ -82,7 +61,7 @@ class EngineStartupTest {
             closeAfterCrash(engine);
         }
         backend.reset();
-        try (CairnEngine reopened = CairnEngine.open(config(home), parts(backend))) {
+        try (CairnEngine reopened = CairnEngine.open(config(home), TestEngines.parts(backend))) {
             assertEquals(0, reopened.pool().oldestModificationLsn(),
                     "startup must have flushed every page recovery changed before it returned");
             assertEquals(reopened.redo().currentLsn(), reopened.redo().checkpointLsn(),
@@ -100,7 +79,7 @@ class EngineStartupTest {
         Path home = root.resolve("home");
         FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
                 new BufferedStorageBackend(SyncMethod.FDATASYNC), 8);
-        CairnEngine engine = CairnEngine.open(config(home), parts(backend));
+        CairnEngine engine = CairnEngine.open(config(home), TestEngines.parts(backend));
         Path file;
         try {
             Tablespace space = engine.createTablespace("doomed");
@@ -115,7 +94,7 @@ class EngineStartupTest {
         }
         backend.reset();
         assertTrue(Files.exists(file), "the crash left the file behind, or this test proves nothing");
-        try (CairnEngine reopened = CairnEngine.open(config(home), parts(backend))) {
+        try (CairnEngine reopened = CairnEngine.open(config(home), TestEngines.parts(backend))) {
             assertFalse(Files.exists(file), "startup must finish the drop");
             assertEquals(java.util.List.of("kept"), reopened.tablespaceNames());
             NoSuchTablespaceException e = assertThrows(NoSuchTablespaceException.class, () -> reopened.tablespace("doomed"));

@@ -1,0 +1,31 @@
+package io.cairn.engine.core;
+
+import io.cairn.bufferpool.BufferPool;
+import io.cairn.bufferpool.BufferPoolConfig;
+import io.cairn.bufferpool.BufferPoolProvider;
+import io.cairn.bufferpool.PageStore;
+import io.cairn.bufferpool.lru.LruBufferPool;
+import io.cairn.io.StorageBackend;
+import io.cairn.redo.log.CairnRedoLogProvider;
+
+/** Engines for tests: the real buffer pool and redo log over one backend for every file. */
+final class TestEngines {
+
+    private TestEngines() {
+    }
+
+    static CairnEngine.Parts parts(StorageBackend backend) {
+        BufferPoolProvider pool = new BufferPoolProvider() {
+            @Override
+            public String name() {
+                return LruBufferPool.NAME;
+            }
+
+            @Override
+            public BufferPool create(BufferPoolConfig config, PageStore store) {
+                return new LruBufferPool(config, store);
+            }
+        };
+        return new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), null);
+    }
+}
