@@ -62,7 +62,9 @@ public class ServerProcessIT {
         assertEquals("exit status; output:\n" + out, 0, process.exitValue());
         assertTrue("cairn:status output expected:\n" + out, out.lines().anyMatch(l -> l.startsWith("Cairn status")));
         assertTrue("the buffered backend must be listed:\n" + out, out.contains("buffered"));
-        assertTrue("no engine yet:\n" + out, out.contains("engine: no engine yet"));
+        // cairn.exec waits until the engine finished opening, so the status is the running engine's.
+        assertTrue("the engine is running:\n" + out, out.contains("engine: RUNNING"));
+        assertTrue("the engine's home is the server's:\n" + out, out.contains("home: " + home.toAbsolutePath()));
     }
 
     @Test

@@ -66,6 +66,31 @@ public final class StatusReport {
                     s.bufferPool().totalFrames(), s.bufferPool().freeFrames(), s.bufferPool().dirtyPct(),
                     s.bufferPool().hitRate()));
         }
+        if (s.dataBackend() != null) {
+            out.append("  data backend: ").append(s.dataBackend().name()).append(", redo backend: ")
+                    .append(s.redoBackend() == null ? "?" : s.redoBackend().name()).append('\n');
+        }
+        if (s.flush() != null) {
+            out.append("  page cleaner: ").append(s.flush().rounds()).append(" rounds, policy ")
+                    .append(s.flush().policyName());
+            if (!s.flush().activeLimits().isEmpty()) {
+                out.append(", limits ").append(s.flush().activeLimits());
+            }
+            out.append('\n');
+        }
+        out.append("  tablespaces (").append(s.tablespaces().size()).append(")");
+        for (io.cairn.status.TablespaceStatus t : s.tablespaces()) {
+            out.append(t == s.tablespaces().get(0) ? ": " : ", ").append(t.name()).append(" #").append(t.spaceId())
+                    .append(' ').append(t.sizePages()).append(" pages");
+            if (t.state() != io.cairn.engine.TablespaceState.ACTIVE) {
+                out.append(' ').append(t.state());
+            }
+        }
+        out.append('\n');
+        for (io.cairn.status.WaitStatus w : s.waits()) {
+            out.append("  waiting: ").append(w.waiter()).append(" for ").append(w.waitsFor()).append(" (")
+                    .append(w.waitedMillis()).append(" ms, progress owner ").append(w.progressOwner()).append(")\n");
+        }
         if (s.configurationProblem() != null) {
             out.append("  configuration problem: ").append(s.configurationProblem()).append('\n');
         }

@@ -26,6 +26,12 @@ import io.cairn.redo.RedoLogConfig;
 import io.cairn.redo.RedoLogProvider;
 import io.cairn.redo.RedoRecord;
 import io.cairn.redo.RedoScanResult;
+import io.cairn.status.BackendStatus;
+import io.cairn.status.EngineStatus;
+import io.cairn.status.FlushStatus;
+import io.cairn.status.RedoPressure;
+import io.cairn.status.StatusService;
+import io.cairn.status.TablespaceStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +57,7 @@ import java.util.regex.Pattern;
  *   <li>{@link EngineControl}: durability, swaps, sizes</li>
  * </ul>
  */
-public final class CairnEngine implements Engine, EngineControl, MtrContext {
+public final class CairnEngine implements Engine, EngineControl, MtrContext, StatusService {
 
     /** The replaceable parts an engine is built from. */
     public record Parts(StorageBackend dataBackend, StorageBackend redoBackend, BufferPoolProvider bufferPool,
@@ -81,6 +87,10 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext {
     private RedoLog redo;
     private FlushRequests flushRequests;
     private PageCleaner cleaner;
+    private RedoSpace redoSpace;
+    private final Object checkpointLock = new Object();
+    private volatile BackendStatus dataBackendStatus;
+    private volatile BackendStatus redoBackendStatus;
 
     private CairnEngine(EngineConfig config, HomeDirectory home, Parts parts) {
         this.config = config;
@@ -127,7 +137,11 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext {
         redo = parts.redoLog().open(new RedoLogConfig(home.redoDirectory(), redoBackend, config.redoCapacityBytes(),
                 durability, 1000, "Cairn " + HomeDirectory.FORMAT_VERSION));
         EnginePageStore store = new EnginePageStore(spacesById::get, () -> redo, doublewrite, config::doublewrite, pageSize);
-        int alignment = Math.max(4096, dataBackend.probe(home.dataDirectory()).bufferAlignmentBytes());
+        redoSpace = new RedoSpace(pageSize, waits);
+        dataBackendStatus = probe(dataBackend, home.dataDirectory());
+        redoBackendStatus = probe(redoBackend, home.redoDirectory());
+        int alignment = Math.max(4096, dataBackendStatus.capabilities() == null ? 4096
+                : dataBackendStatus.capabilities().bufferAlignmentBytes());
         BufferPoolConfig defaults = BufferPoolConfig.defaults(config.bufferPoolSizeBytes(), pageSize);
         pool = parts.bufferPool().create(new BufferPoolConfig(defaults.sizeBytes(),
                 Math.min(defaults.chunkSizeBytes(), config.bufferPoolSizeBytes()), pageSize, defaults.instances(),
@@ -489,6 +503,22 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext {
     @Override
     public MiniTransaction beginMiniTransaction() {
         requireRunning("begin a mini-transaction");
+        try {
+            // Before any latch is taken: see RedoSpace for why it cannot wait later.
+            redoSpace.freeCheck(redo, new RedoSpace.Checkpointer() {
+                @Override
+                public void awaitFlushedBelow(long lsn) throws IOException, InterruptedException {
+                    flushRequests.awaitFlushed(lsn);
+                }
+
+                @Override
+                public void checkpointNow() throws IOException {
+                    CairnEngine.this.checkpointNow();
+                }
+            });
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("waiting for redo space before a mini-transaction: " + e.getMessage(), e);
+        }
         return new MiniTransactionImpl(this);
     }
 
@@ -508,8 +538,18 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext {
      * Advances the checkpoint as far as it safely can: not past the oldest dirty page, not past a
      * commit that is between its redo append and its flush-list insertion, not past the synced redo.
      * Pages below it were synced by the page store when they were written.
+     *
+     * <p>Serialised: the page cleaner, explicit checkpoints and writers waiting for redo space all
+     * call it, and a caller that computed its target earlier must not try to move the checkpoint
+     * back behind one written meanwhile.
      */
     long checkpointNow() throws IOException {
+        synchronized (checkpointLock) {
+            return advanceCheckpoint();
+        }
+    }
+
+    private long advanceCheckpoint() throws IOException {
         long oldestDirty = pool.oldestModificationLsn();
         long target = Math.min(redo.flushedLsn(), commits.oldestInFlight());
         if (oldestDirty != 0) {
@@ -552,12 +592,48 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext {
                 + (tablespace instanceof TablespaceImpl ? " was dropped" : " is not one of this engine's"));
     }
 
+    RedoSpace redoSpace() {
+        return redoSpace;
+    }
+
     FlushRequests flushRequests() {
         return flushRequests;
     }
 
     WaitRegistry waits() {
         return waits;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** What a backend offers for {@code directory}, probed once: status must not do I/O. */
+    private static BackendStatus probe(StorageBackend backend, Path directory) {
+        java.util.Map<String, String> properties = java.util.Map.of(StorageBackend.NAME_PROPERTY, backend.name());
+        try {
+            return new BackendStatus(backend.name(), backend.describe(), properties, backend.probe(directory), null);
+        } catch (IOException | RuntimeException e) {
+            return new BackendStatus(backend.name(), backend.describe(), properties, null, String.valueOf(e.getMessage()));
+        }
+    }
+
+    @Override
+    public EngineStatus engineStatus() {
+        BufferPool currentPool = pool;
+        RedoLog currentRedo = redo;
+        PageCleaner currentCleaner = cleaner;
+        List<TablespaceStatus> spaces = new ArrayList<>();
+        for (TablespaceImpl space : new java.util.TreeMap<>(spacesById).values()) {
+            spaces.add(new TablespaceStatus(space.spaceId(), space.name(), space.lifecycle().state(), space.sizePages(),
+                    space.lifecycle().pendingOperations(), space.lifecycle().pendingIo()));
+        }
+        FlushStatus flush = new FlushStatus("built-in", null,
+                currentCleaner == null ? java.util.Set.of() : currentCleaner.lastLimits(), 0, null,
+                currentCleaner == null ? 0 : currentCleaner.rounds());
+        return new EngineStatus(phase, home.path().toString(), home.pageSizeBytes(),
+                currentPool == null ? null : currentPool.stats(),
+                currentRedo == null ? null : currentRedo.stats(),
+                currentRedo == null || redoSpace == null ? RedoPressure.NONE : redoSpace.pressure(currentRedo),
+                flush, dataBackendStatus, redoBackendStatus, spaces, waits.snapshot(), null);
     }
 
     // ------------------------------------------------------------------ EngineControl

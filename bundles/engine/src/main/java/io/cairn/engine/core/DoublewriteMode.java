@@ -1,5 +1,6 @@
 package io.cairn.engine.core;
 
+import io.cairn.config.InvalidSettingException;
 import io.cairn.io.IoCapabilities;
 
 /**
@@ -17,6 +18,15 @@ public enum DoublewriteMode {
      * at least the page size, as ZFS with recordsize &ge; page size reports), ON otherwise.
      */
     AUTO;
+
+    /**
+     * The mode named {@code value} (case-insensitive), as configuration gives it.
+     *
+     * @throws InvalidSettingException naming {@code key} when the value is not a mode
+     */
+    public static DoublewriteMode parse(String key, String value) {
+        return InvalidSettingException.requireEnum(key, value, DoublewriteMode.class);
+    }
 
     /** Whether pages must go through the doublewrite file on a backend with {@code capabilities}. */
     public boolean writesThrough(IoCapabilities capabilities, int pageSizeBytes) {

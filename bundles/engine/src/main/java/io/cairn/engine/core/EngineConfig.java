@@ -73,4 +73,10 @@ public record EngineConfig(
         return new EngineConfig(home, pageSizeBytes, bufferPoolSizeBytes, redoCapacityBytes, durability, doublewrite,
                 cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis);
     }
+
+    /** This config with another page cleaner interval. */
+    public EngineConfig withCleanerIntervalMillis(long intervalMillis) {
+        return new EngineConfig(home, pageSizeBytes, bufferPoolSizeBytes, redoCapacityBytes, commitDurability, doublewrite,
+                intervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis);
+    }
 }

@@ -135,6 +135,11 @@ public final class FlushRequests {
                 } finally {
                     lock.unlock();
                 }
+                if (!handOver && flusher.oldestDirtyLsn() < lsn) {
+                    // A round ended without reaching lsn (pages dirtied again, or latched while it
+                    // passed): the cleaner may be about to sleep a whole interval, so wake it again.
+                    wakeCleaner.run();
+                }
                 if (handOver && flusher.oldestDirtyLsn() < lsn) {
                     wait.progressOwner("waiting thread " + Thread.currentThread().getName());
                     flusher.flushBelow(lsn);

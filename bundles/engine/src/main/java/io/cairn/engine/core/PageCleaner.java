@@ -3,13 +3,17 @@ package io.cairn.engine.core;
 import io.cairn.bufferpool.BufferPool;
 import io.cairn.redo.RedoLog;
 import io.cairn.redo.RedoStats;
+import io.cairn.status.HardLimit;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The background flusher, in rounds: serve the standing flush request, flush by the I/O budget,
- * flush harder near the redo limit (past 7/8 of capacity at the maximum budget, past 15/16
- * synchronously and without a cap), advance the checkpoint, run the wait watchdog. One named
+ * flush harder near the redo limit (past the adaptive point of {@link RedoSpace} at the maximum
+ * budget, past its sync point synchronously and without a cap), advance the checkpoint, run the wait watchdog. One named
  * thread; stoppable; an exception in a round is logged (at most once a minute) and the next round
  * runs, so nothing stops the cleaner.
  *
@@ -26,6 +30,8 @@ final class PageCleaner {
     private final Thread thread;
     private volatile boolean running = true;
     private long lastErrorLogNanos = System.nanoTime() - ERROR_LOG_INTERVAL_NANOS;
+    private final LongAdder rounds = new LongAdder();
+    private volatile Set<HardLimit> lastLimits = Set.of();
 
     PageCleaner(CairnEngine engine, EngineConfig config) {
         this.engine = engine;
@@ -74,6 +80,7 @@ final class PageCleaner {
     private long round() throws Exception {
         BufferPool pool = engine.pool();
         RedoLog redo = engine.redo();
+        RedoSpace space = engine.redoSpace();
         RedoStats stats = redo.stats();
         long capacity = redo.capacityBytes();
         long age = stats.currentLsn() - stats.checkpointLsn();
@@ -81,12 +88,14 @@ final class PageCleaner {
         long budget = config.ioCapacityPagesPerSecond() * interval / 1000;
         long lsnLimit = Long.MAX_VALUE;
         long pause = interval;
-        if (age > capacity / 16 * 15) {
-            // Sync flushing: bring the age back under 3/4 of capacity, whatever the budget.
-            lsnLimit = stats.currentLsn() - capacity / 4 * 3;
+        Set<HardLimit> limits = EnumSet.noneOf(HardLimit.class);
+        if (age > space.syncFlushAgeBytes(capacity)) {
+            // Sync flushing: bring the age back under the adaptive point, whatever the budget.
+            lsnLimit = stats.currentLsn() - space.adaptiveAgeBytes(capacity);
             budget = Long.MAX_VALUE;
             pause = 0;
-        } else if (age > capacity / 8 * 7) {
+            limits.add(HardLimit.REDO_SYNC_FLUSH);
+        } else if (age > space.adaptiveAgeBytes(capacity)) {
             budget = config.ioCapacityMaxPagesPerSecond() * interval / 1000;
             pause = interval / 4;
         }
@@ -94,11 +103,24 @@ final class PageCleaner {
         long oldest = pool.oldestModificationLsn();
         if (requested > 0 && oldest != 0 && oldest < requested) {
             pool.flushList(Long.MAX_VALUE, requested);
+            limits.add(HardLimit.URGENT_WAITER);
         }
         pool.flushList(Math.max(1, budget), lsnLimit);
         engine.checkpointNow();
         engine.flushRequests().cleanerRoundDone();
         engine.waits().watchdogPass(config.watchdogThresholdMillis());
+        lastLimits = Set.copyOf(limits);
+        rounds.increment();
         return pause;
+    }
+
+    /** Rounds completed since start. */
+    long rounds() {
+        return rounds.sum();
+    }
+
+    /** The hard limits the latest round enforced. */
+    Set<HardLimit> lastLimits() {
+        return lastLimits;
     }
 }

@@ -89,6 +89,7 @@ public final class FaultInjectingStorageBackend extends FilterStorageBackend {
     private int syncCrashCountdown;
     private PathMatcher syncCrashMatcher;
     private CrashMode syncCrashMode;
+    private boolean traceOperations;
 
     /**
      * @param target the backend whose files are really written
@@ -291,6 +292,23 @@ public final class FaultInjectingStorageBackend extends FilterStorageBackend {
                 count += model.pending.size() + (model.sizeIsDurable() ? 0 : 1);
             }
             return count;
+        }
+    }
+
+    /**
+     * Records every write, sync, resize and crash in {@link #faultLog()} with the calling thread, for
+     * finding out which thread produced a state a test did not expect. Off by default: it is costly.
+     */
+    public void traceOperations(boolean on) {
+        synchronized (lock) {
+            traceOperations = on;
+        }
+    }
+
+    /** Records {@code event} if tracing is on. Caller holds the lock. */
+    void trace(String event) {
+        if (traceOperations) {
+            record(Thread.currentThread().getName() + ": " + event);
         }
     }
 

@@ -61,6 +61,7 @@ final class FaultInjectingStorageFile implements StorageFile {
             src.duplicate().get(after);
             byte[] before = FaultInjectingStorageBackend.readBytes(inner, fileOffset, lengthBytes);
             inner.write(fileOffset, src);
+            backend.trace("write " + inner.path().getFileName() + " @" + fileOffset + " +" + lengthBytes);
             IoCapabilities caps = model.capabilities;
             if (!caps.writeDurableOnReturn()) {
                 model.pending.add(new PendingChange.Write(fileOffset, before, after));
@@ -82,6 +83,7 @@ final class FaultInjectingStorageFile implements StorageFile {
         synchronized (backend.lock) {
             backend.checkAlive();
             inner.sync(level);
+            backend.trace("sync " + inner.path().getFileName() + " " + level + ", " + model.pending.size() + " pending");
             model.pending.removeIf(change -> change instanceof PendingChange.Write);
             if (level == SyncLevel.DATA_AND_METADATA || !model.capabilities.needsSyncAfterResize()) {
                 model.pending.clear();
@@ -105,6 +107,7 @@ final class FaultInjectingStorageFile implements StorageFile {
             backend.checkAlive();
             long oldSize = inner.sizeBytes();
             inner.allocate(fileOffset, lengthBytes);
+            backend.trace("allocate " + inner.path().getFileName() + " @" + fileOffset + " +" + lengthBytes);
             recordResize(oldSize, inner.sizeBytes(), 0, new byte[0]);
         }
     }
@@ -125,6 +128,7 @@ final class FaultInjectingStorageFile implements StorageFile {
                 tail = FaultInjectingStorageBackend.readBytes(inner, tailOffset, (int) (tailEnd - tailOffset));
             }
             inner.truncate(sizeBytes);
+            backend.trace("truncate " + inner.path().getFileName() + " to " + sizeBytes);
             recordResize(oldSize, sizeBytes, tailOffset, tail);
         }
     }

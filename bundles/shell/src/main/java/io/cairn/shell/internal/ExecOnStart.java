@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,6 +28,10 @@ import org.osgi.service.condition.Condition;
 public final class ExecOnStart {
 
     static final String EXEC_PROPERTY = "cairn.exec";
+    static final String ENGINE_BUNDLE = "io.cairn.engine";
+    static final String ENGINE_OPENED_CONDITION_ID = "cairn.engine.opened";
+    private static final long ENGINE_WAIT_MILLIS = 120_000;
+    private static final long ENGINE_NOTICE_MILLIS = 5_000;
 
     @Reference
     private CommandProcessor processor;
@@ -35,7 +40,9 @@ public final class ExecOnStart {
     private String commandLine;
     private boolean activated;
     private boolean started;
+    private boolean engineOpened;
     private boolean ran;
+    private BundleContext context;
 
     /**
      * Optional, so the component is satisfied in frameworks without the launch bundle (it then
@@ -52,8 +59,21 @@ public final class ExecOnStart {
         started = false;
     }
 
+    /** Bound when an engine finished opening, successfully or not (see io.cairn.engine). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + Condition.CONDITION_ID + "=" + ENGINE_OPENED_CONDITION_ID + ")")
+    synchronized void setEngineOpened(Condition condition) {
+        engineOpened = true;
+        notifyAll();
+    }
+
+    synchronized void unsetEngineOpened(Condition condition) {
+        engineOpened = false;
+    }
+
     @Activate
     synchronized void activate(BundleContext context) {
+        this.context = context;
         commandLine = context.getProperty(EXEC_PROPERTY);
         activated = true;
         runIfReady();
@@ -66,7 +86,51 @@ public final class ExecOnStart {
         ran = true;
         String line = commandLine;
         // Not on the SCR thread: the command may wait for services, and exiting stops SCR itself.
-        new Thread(() -> execute(line), "cairn-exec").start();
+        new Thread(() -> {
+            awaitEngineOpened();
+            execute(line);
+        }, "cairn-exec").start();
+    }
+
+    /**
+     * A script asking for status right after start wants the engine's, not "no engine yet": when an
+     * engine bundle is active, wait until it finished opening (recovery may take a while), saying so
+     * on stderr, but never forever: an engine whose parts are missing never opens.
+     */
+    private void awaitEngineOpened() {
+        if (!engineBundleActive()) {
+            return;
+        }
+        long deadlineMillis = System.currentTimeMillis() + ENGINE_WAIT_MILLIS;
+        long nextNoticeMillis = System.currentTimeMillis() + ENGINE_NOTICE_MILLIS;
+        synchronized (this) {
+            try {
+                while (!engineOpened) {
+                    long now = System.currentTimeMillis();
+                    if (now >= deadlineMillis) {
+                        System.err.println("cairn.exec: the engine did not finish opening within "
+                                + ENGINE_WAIT_MILLIS / 1000 + " s (see cairn:status and the log); running the command anyway");
+                        return;
+                    }
+                    if (now >= nextNoticeMillis) {
+                        System.err.println("cairn.exec: waiting for the engine to finish opening");
+                        nextNoticeMillis = now + ENGINE_NOTICE_MILLIS;
+                    }
+                    wait(Math.min(deadlineMillis, nextNoticeMillis) - now);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean engineBundleActive() {
+        for (Bundle bundle : context.getBundles()) {
+            if (ENGINE_BUNDLE.equals(bundle.getSymbolicName()) && bundle.getState() == Bundle.ACTIVE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void execute(String line) {
