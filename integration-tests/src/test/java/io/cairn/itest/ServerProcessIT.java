@@ -67,6 +67,24 @@ public class ServerProcessIT {
         assertTrue("the engine's home is the server's:\n" + out, out.contains("home: " + home.toAbsolutePath()));
     }
 
+    /**
+     * Frames live off the heap and outside the JVM's direct memory budget (which defaults to the
+     * heap size), and their metadata costs under 64 heap bytes each: a 4 GiB pool runs in a 256 MiB
+     * heap. The pool is configured through FileInstall, as an operator would.
+     */
+    @Test
+    public void fourGibibytePoolMustRunWithA256MibHeap() throws Exception {
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc").resolve("io.cairn.engine.cfg"), "bufferPoolSizeMebibytes=4096\n");
+        process = start("-Xmx256m", "-Dcairn.exec=cairn:status");
+        boolean exited = process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        String out = read(output);
+        assertTrue("the server must exit by itself after the command; output so far:\n" + out, exited);
+        assertEquals("exit status; output:\n" + out, 0, process.exitValue());
+        assertTrue("the engine is running:\n" + out, out.contains("engine: RUNNING"));
+        assertTrue("4 GiB of 16 KiB frames:\n" + out, out.contains("buffer pool: 262144 frames"));
+    }
+
     @Test
     public void sigtermMustStopTheServerCleanlyWithStatusZero() throws Exception {
         process = start();

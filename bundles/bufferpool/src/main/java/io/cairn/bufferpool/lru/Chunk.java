@@ -86,7 +86,7 @@ final class Chunk {
         this.frames = frames;
         this.pageSizeBytes = pageSizeBytes;
         long bytes = (long) frames * pageSizeBytes;
-        this.memory = ByteBuffer.allocateDirect(Math.toIntExact(bytes + alignmentBytes)).alignedSlice(alignmentBytes);
+        this.memory = FrameMemory.allocate(Math.toIntExact(bytes), alignmentBytes);
         this.readOnlyMemory = memory.asReadOnlyBuffer();
         this.longs = new long[frames * LONGS];
         this.ints = new int[frames * INTS];

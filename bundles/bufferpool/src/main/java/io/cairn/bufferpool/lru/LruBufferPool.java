@@ -152,7 +152,7 @@ public final class LruBufferPool implements BufferPool {
                 grow(instance, chunksPerInstance);
             }
         } catch (OutOfMemoryError e) {
-            throw new InvalidSettingException("sizeBytes", config.sizeBytes(), "what the JVM can allocate as direct memory",
+            throw new InvalidSettingException("sizeBytes", config.sizeBytes(), "what the process can allocate off the heap",
                     "allocating the frames failed (" + e.getMessage() + ")");
         }
         int poolId = POOL_IDS.incrementAndGet();
@@ -926,7 +926,7 @@ public final class LruBufferPool implements BufferPool {
                     try {
                         grow(instance, target);
                     } catch (OutOfMemoryError e) {
-                        throw new InvalidSettingException("sizeBytes", sizeBytes, "what the JVM can allocate as direct memory",
+                        throw new InvalidSettingException("sizeBytes", sizeBytes, "what the process can allocate off the heap",
                                 "allocating the frames failed (" + e.getMessage() + ")");
                     }
                 } else if (target < have) {

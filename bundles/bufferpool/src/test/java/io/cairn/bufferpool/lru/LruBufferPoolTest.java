@@ -89,6 +89,28 @@ class LruBufferPoolTest {
         assertTrue(allocatedPerFrame < 64, "allocated while building: " + allocatedPerFrame + " bytes per frame");
     }
 
+    /**
+     * Frames must not come out of the JVM's direct memory budget, which defaults to the heap size:
+     * otherwise a 4 GiB pool would need a 4 GiB heap setting although the heap holds only metadata.
+     */
+    @Test
+    void framesMustNotCountAgainstTheDirectMemoryLimit() throws Exception {
+        java.lang.management.BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(
+                java.lang.management.BufferPoolMXBean.class).stream().filter(b -> b.getName().equals("direct"))
+                .findFirst().orElseThrow();
+        long directBefore = direct.getMemoryUsed();
+        LruBufferPool pool = new LruBufferPool(new BufferPoolConfig(256L << 20, 16L << 20, PAGE, 4, 4096, 37, 1000, 1024, 56),
+                store);
+        pools.add(pool);
+        long directGrowth = direct.getMemoryUsed() - directBefore;
+        assertTrue(directGrowth < (16L << 20), "a 256 MiB pool took " + directGrowth + " bytes of direct memory");
+        // The frames are real memory all the same: pages are read into them.
+        for (long pageNo = 0; pageNo < 64; pageNo++) {
+            touch(pool, 1, pageNo);
+        }
+        assertEquals((256L << 20) / PAGE, pool.stats().totalFrames());
+    }
+
     // --------------------------------------------------------------------------- LRU mechanics
 
     @Test

@@ -154,7 +154,6 @@ public final class EngineComponent {
                 closeQuietly(opened);
                 return;
             }
-            registerOpenedCondition(context, "running");
             engine = opened;
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put("cairn.home", engineConfig.home().toString());
@@ -163,6 +162,8 @@ public final class EngineComponent {
             try {
                 registration = context.registerService(
                         new String[] {Engine.class.getName(), StatusService.class.getName()}, opened, properties);
+                // Only now: whoever waits for the condition expects to find the engine's services.
+                registerOpenedCondition(context, "running");
             } catch (IllegalStateException bundleStopping) {
                 engine = null;
                 closeQuietly(opened);
