@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -14,7 +13,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real file system on a loop-mounted image file, for running a kit on ext4, xfs or btrfs
- * whatever the machine's own disk is. Register it as a static extension; it mounts before the
+ * whatever the machine's own disk is, or a memory file system ({@code ramfs}, {@code tmpfs})
+ * mounted without an image, for the behaviour of file systems that have no block device (ramfs,
+ * for one, refuses {@code O_DIRECT}). Register it as a static extension; it mounts before the
  * class's tests and unmounts and deletes everything after them, also when tests fail:
  *
  * <pre>{@code
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
- * <p>It needs root (for {@code mount}) and the file system's {@code mkfs.<type>}. Where either is
- * missing, the class is skipped with a message saying exactly what is missing, never failed.
+ * <p>It needs root (for {@code mount}) and the file system's {@code mkfs.<type>} (a memory file
+ * system: the kernel's support, listed in {@code /proc/filesystems}). Where either is missing,
+ * the class is skipped with a message saying exactly what is missing, never failed.
  * Set {@code -Dcairn.testkit.requireRealFileSystems=true} (CI does) to turn those skips into
  * failures, so a CI machine that lost a tool cannot pass silently.
  */
@@ -36,7 +38,8 @@ public final class MountedFileSystem implements BeforeAllCallback, AfterAllCallb
 
     /** Image size: above the minimum of every supported mkfs (xfs needs 300 MiB). */
     private static final long IMAGE_SIZE_BYTES = 512L << 20;
-    private static final long COMMAND_TIMEOUT_SECONDS = 120;
+    private static final long COMMAND_TIMEOUT_MILLIS = 120_000;
+    private static final List<String> MEMORY_TYPES = List.of("ramfs", "tmpfs");
 
     private final String type;
     private Path workDirectory;
@@ -47,7 +50,10 @@ public final class MountedFileSystem implements BeforeAllCallback, AfterAllCallb
         this.type = type;
     }
 
-    /** A file system of {@code type}: {@code ext4}, {@code xfs} or {@code btrfs}. */
+    /**
+     * A file system of {@code type}: {@code ext4}, {@code xfs} or {@code btrfs} on an image, or
+     * {@code ramfs} or {@code tmpfs} in memory.
+     */
     public static MountedFileSystem of(String type) {
         return new MountedFileSystem(type);
     }
@@ -71,8 +77,13 @@ public final class MountedFileSystem implements BeforeAllCallback, AfterAllCallb
             Assumptions.abort(message);
         }
         workDirectory = Files.createTempDirectory("cairn-" + type + "-");
-        Path image = workDirectory.resolve(type + ".img");
         mountPoint = Files.createDirectory(workDirectory.resolve("mnt"));
+        if (MEMORY_TYPES.contains(type)) {
+            run(List.of("mount", "-t", type, "cairn-" + type, mountPoint.toString()));
+            mounted = true;
+            return;
+        }
+        Path image = workDirectory.resolve(type + ".img");
         try (var channel = java.nio.channels.FileChannel.open(image,
                 java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
             channel.truncate(0);
@@ -101,15 +112,21 @@ public final class MountedFileSystem implements BeforeAllCallback, AfterAllCallb
         }
     }
 
-    private String missingPrerequisite() {
+    private String missingPrerequisite() throws IOException {
         if (!"root".equals(System.getProperty("user.name"))) {
-            return "mounting a loop image needs root, running as " + System.getProperty("user.name");
+            return "mounting " + type + " needs root, running as " + System.getProperty("user.name");
+        }
+        if (MEMORY_TYPES.contains(type)) {
+            // Lines read "nodev<TAB>ramfs": the type is the last field.
+            boolean known = Files.readAllLines(Path.of("/proc/filesystems")).stream()
+                    .map(line -> line.trim().split("\\s+")).anyMatch(fields -> fields[fields.length - 1].equals(type));
+            return known ? null : "the kernel does not list " + type + " in /proc/filesystems";
         }
         if (!Files.exists(Path.of("/dev/loop-control"))) {
             return "no /dev/loop-control (loop devices unavailable)";
         }
         String mkfs = "mkfs." + type;
-        if (findOnPath(mkfs) == null) {
+        if (Commands.findOnPath(mkfs) == null) {
             return mkfs + " is not installed (Debian package " + packageFor(type) + ")";
         }
         return null;
@@ -132,43 +149,14 @@ public final class MountedFileSystem implements BeforeAllCallback, AfterAllCallb
         return switch (type) {
             case "xfs" -> "xfsprogs";
             case "btrfs" -> "btrfs-progs";
-            default -> "e2fsprogs";
+            case "ext4" -> "e2fsprogs";
+            default -> throw new IllegalArgumentException("unsupported file system type " + type
+                    + " (supported: ext4, xfs, btrfs, ramfs, tmpfs)");
         };
-    }
-
-    private static Path findOnPath(String command) {
-        String path = System.getenv().getOrDefault("PATH", "") + ":/sbin:/usr/sbin";
-        for (String dir : path.split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     /** Runs a command, failing with its output if it fails or overruns the timeout. */
     static String run(List<String> command) throws IOException, InterruptedException {
-        // Output goes to a file, not a pipe: reading a pipe could block past the timeout.
-        Path output = Files.createTempFile("cairn-command-", ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        try {
-            if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IOException(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " s");
-            }
-            String text = Files.readString(output);
-            if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed with exit status " + process.exitValue()
-                        + ": " + text.trim());
-            }
-            return text;
-        } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-            }
-            Files.deleteIfExists(output);
-        }
+        return Commands.runOrFail(command, COMMAND_TIMEOUT_MILLIS);
     }
 }

@@ -34,7 +34,9 @@ import java.util.Objects;
  * {@link BufferedStorageBackend}.
  *
  * <p>If the file system refuses {@code O_DIRECT}, {@link #open} throws
- * {@link DirectIoUnsupportedException}; falling back to another backend is the engine's decision.
+ * {@link DirectIoUnsupportedException} with a one-line message naming the file system type, the
+ * path, the {@code flushMethod} and what to use instead, and leaves no file behind that it created;
+ * falling back to another backend is the engine's decision.
  */
 public final class DirectStorageBackend extends FilterStorageBackend {
 
@@ -93,8 +95,20 @@ public final class DirectStorageBackend extends FilterStorageBackend {
             fd = LibC.open(path.toString(), flags, 0600);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == NativeIoException.EINVAL) {
-                throw new DirectIoUnsupportedException(path, fileSystemType(directory),
-                        "open(O_DIRECT) failed with EINVAL; use the buffered backend for this file system");
+                DirectIoUnsupportedException refused = new DirectIoUnsupportedException(path, fileSystemType(directory),
+                        "open(O_DIRECT) failed with EINVAL: the file system refuses direct I/O, which flushMethod="
+                                + flushMethod + " needs (every flushMethod of the direct backend does); use the"
+                                + " buffered backend (cairn.backend=buffered) for files on this file system");
+                if (options.createMode() == CreateMode.CREATE_NEW) {
+                    // open(2) creates the file before it checks O_DIRECT. O_EXCL proves that this call
+                    // created it, and a retry with another backend must not find the name taken.
+                    try {
+                        Files.deleteIfExists(path);
+                    } catch (IOException cleanup) {
+                        refused.addSuppressed(cleanup);
+                    }
+                }
+                throw refused;
             }
             throw Errors.of("open", e, path);
         }

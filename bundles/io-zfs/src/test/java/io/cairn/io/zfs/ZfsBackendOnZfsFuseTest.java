@@ -12,6 +12,7 @@ import io.cairn.io.StorageBackend;
 import io.cairn.io.StorageFile;
 import io.cairn.io.SyncLevel;
 import io.cairn.testkit.BaseStorageBackendTestCase;
+import io.cairn.testkit.ZfsFusePool;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -25,11 +26,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ZfsBackendOnZfsFuseTest extends BaseStorageBackendTestCase {
 
     @RegisterExtension
-    static final ZfsFusePool ZFS = new ZfsFusePool();
+    static final ZfsFusePool ZFS = ZfsFusePool.create()
+            .withDataset("data", "recordsize=16K")
+            .withDataset("small", "recordsize=8K");
 
     @Override
     protected Path baseDirectory() {
-        return ZFS.dataMountPoint();
+        return ZFS.mountPoint("data");
     }
 
     @Override
@@ -46,8 +49,8 @@ class ZfsBackendOnZfsFuseTest extends BaseStorageBackendTestCase {
         ZfsFacts facts = detect(root, null);
         assertEquals(ZfsKind.ZFS_FUSE, facts.kind());
         assertEquals("fuse.zfs", facts.fileSystemType());
-        assertEquals(ZFS.pool() + "/data", facts.dataset().orElseThrow());
-        assertEquals(ZFS.dataMountPoint(), facts.mountPoint().orElseThrow(), "the \\040 in the mount point must be decoded");
+        assertEquals(ZFS.dataset("data"), facts.dataset().orElseThrow());
+        assertEquals(ZFS.mountPoint("data"), facts.mountPoint().orElseThrow(), "the \\040 in the mount point must be decoded");
         assertEquals(0x65735546L, facts.statfsMagic().orElseThrow(), "zfs-fuse's statfs says FUSE");
         assertTrue(facts.versionText().isEmpty(), "zfs-fuse has no /sys/module/zfs: " + facts.versionText());
         assertEquals(16384, facts.recordSizeBytes().orElseThrow());
@@ -89,7 +92,7 @@ class ZfsBackendOnZfsFuseTest extends BaseStorageBackendTestCase {
     @Test
     void pagesLargerThanTheRecordMustNotClaimAtomicWrites() throws Exception {
         ZfsStorageBackend zfs = new ZfsStorageBackend(ZfsSettings.defaults().withPropertyCacheMillis(0));
-        Path dir = ZFS.smallMountPoint();
+        Path dir = ZFS.mountPoint("small");
         try (StorageFile big = zfs.open(dir.resolve("big"), OpenOptions.of(FileRole.DATA, CreateMode.OPEN_OR_CREATE, 16384));
                 StorageFile fits = zfs.open(dir.resolve("fits"), OpenOptions.of(FileRole.DATA, CreateMode.OPEN_OR_CREATE, 4096))) {
             assertEquals(0, big.capabilities().atomicWriteUnitBytes(), "a 16K page spans two 8K records");
@@ -117,7 +120,7 @@ class ZfsBackendOnZfsFuseTest extends BaseStorageBackendTestCase {
     void probeMustReportTheZfsFuseFacts() throws Exception {
         IoCapabilities caps = backend.probe(root);
         assertEquals("zfs-fuse", caps.facts().get("zfs"));
-        assertEquals(ZFS.pool() + "/data", caps.facts().get("dataset"));
+        assertEquals(ZFS.dataset("data"), caps.facts().get("dataset"));
         assertEquals("zfs-fuse", caps.facts().get("version"));
         assertEquals("16384", caps.facts().get("recordsize"));
         assertTrue(caps.facts().get("direct").startsWith("unknown (not supported by this zfs"), caps.facts().get("direct"));

@@ -14,7 +14,8 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * DS adapter registering {@link DirectStorageBackend} as {@code cairn.backend=direct}. A bad
- * setting fails activation with a one-line message naming the key, the value and what is allowed.
+ * setting does not fail activation: it is reported in one line naming the key, the value and what
+ * is allowed (see {@link io.cairn.io.ReconfigurableStorageBackend}).
  */
 @Component(
         service = StorageBackend.class,
