@@ -170,7 +170,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             public TablespaceImpl recreate(int spaceId, String fileName) throws IOException {
                 return openFile(spaceId, home.dataDirectory().resolve(fileName), CreateMode.OPEN_OR_CREATE, "?");
             }
-        }, redo.checkpointLsn());
+        }, redo.checkpointLsn(), redo.currentLsn()); // before the first append, the current LSN is the log's end
         RedoScanResult scan = redo.scan(redo.checkpointLsn(), recovery);
         LOG.log(System.Logger.Level.INFO, "recovery: scanned redo from LSN " + scan.startLsn() + " to " + scan.endLsn()
                 + ", " + scan.groups() + " groups, " + recovery.pagesChanged() + " page changes applied; log end: "

@@ -42,13 +42,20 @@ final class Recovery implements RedoGroupVisitor {
     private final Set<Integer> deleted = new TreeSet<>();
     private long groups;
     private long pagesChanged;
-    private long lastProgressMillis = System.currentTimeMillis();
+    private final long startedMillis = System.currentTimeMillis();
+    private long lastProgressMillis = startedMillis;
     private final long startLsn;
+    private final long endLsn;
 
-    Recovery(BufferPool pool, Files files, long startLsn) {
+    /**
+     * @param startLsn where the scan starts (the checkpoint)
+     * @param endLsn where the log ends, as the redo log found at open: the scan's 100%
+     */
+    Recovery(BufferPool pool, Files files, long startLsn, long endLsn) {
         this.pool = pool;
         this.files = files;
         this.startLsn = startLsn;
+        this.endLsn = endLsn;
     }
 
     @Override
@@ -81,9 +88,31 @@ final class Recovery implements RedoGroupVisitor {
         long now = System.currentTimeMillis();
         if (now - lastProgressMillis >= PROGRESS_INTERVAL_MILLIS) {
             lastProgressMillis = now;
-            LOG.log(System.Logger.Level.INFO, "recovery: applied " + groups + " groups, " + pagesChanged
-                    + " page changes, now at LSN " + groupEndLsn + " (started at " + startLsn + ")");
+            LOG.log(System.Logger.Level.INFO, progressLine(startLsn, groupEndLsn, endLsn, now - startedMillis, groups,
+                    pagesChanged));
         }
+    }
+
+    /**
+     * One progress line: how far through the log, and an estimate of the time left from the rate so
+     * far (redo apply runs at a fairly even pace per LSN, so a linear estimate is honest enough).
+     */
+    static String progressLine(long startLsn, long nowLsn, long endLsn, long elapsedMillis, long groups, long pages) {
+        long total = Math.max(1, endLsn - startLsn);
+        long done = Math.max(0, Math.min(total, nowLsn - startLsn));
+        double fraction = (double) done / total;
+        String estimate;
+        if (done == 0) {
+            estimate = "no estimate yet";
+        } else if (done == total) {
+            estimate = "finishing";
+        } else {
+            long leftMillis = (long) (elapsedMillis * ((double) (total - done) / done));
+            estimate = "about " + Math.max(1, (leftMillis + 999) / 1000) + " s left";
+        }
+        return String.format(java.util.Locale.ROOT, "recovery: %.1f%% of the redo applied (LSN %d of %d..%d), "
+                + "%d groups, %d page changes in %d s, %s", fraction * 100, nowLsn, startLsn, endLsn, groups, pages,
+                elapsedMillis / 1000, estimate);
     }
 
     private void apply(PageId id, List<RedoRecord.PageRecord> records, long groupStartLsn, long groupEndLsn)
