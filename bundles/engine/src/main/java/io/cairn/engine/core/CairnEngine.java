@@ -80,6 +80,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     private volatile StorageBackend dataBackend;
     private volatile StorageBackend redoBackend;
     private volatile CommitDurability durability;
+    private volatile FlushPolicy flushPolicy;
     private volatile EnginePhase phase = EnginePhase.RECOVERING;
     private SpaceIdAllocator spaceIds;
     private Doublewrite doublewrite;
@@ -98,6 +99,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         this.dataBackend = parts.dataBackend();
         this.redoBackend = parts.redoBackend();
         this.durability = config.commitDurability();
+        this.flushPolicy = parts.flushPolicy();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -193,7 +195,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             throw new IOException("interrupted while flushing the pages recovery changed", e);
         }
         checkpointNow();
-        cleaner = new PageCleaner(this, config);
+        cleaner = new PageCleaner(this, config, flushPolicy);
         cleaner.start();
         flushRequests.cleanerServing(true);
         setPhase(EnginePhase.RUNNING);
@@ -592,6 +594,10 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                 + (tablespace instanceof TablespaceImpl ? " was dropped" : " is not one of this engine's"));
     }
 
+    PageCleaner cleaner() {
+        return cleaner;
+    }
+
     RedoSpace redoSpace() {
         return redoSpace;
     }
@@ -626,9 +632,10 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             spaces.add(new TablespaceStatus(space.spaceId(), space.name(), space.lifecycle().state(), space.sizePages(),
                     space.lifecycle().pendingOperations(), space.lifecycle().pendingIo()));
         }
-        FlushStatus flush = new FlushStatus("built-in", null,
-                currentCleaner == null ? java.util.Set.of() : currentCleaner.lastLimits(), 0, null,
-                currentCleaner == null ? 0 : currentCleaner.rounds());
+        FlushStatus flush = currentCleaner == null
+                ? new FlushStatus(flushPolicy == null ? SafeFlushPolicy.NAME : "(not running)", null,
+                        java.util.Set.of(), 0, null, 0)
+                : currentCleaner.status();
         return new EngineStatus(phase, home.path().toString(), home.pageSizeBytes(),
                 currentPool == null ? null : currentPool.stats(),
                 currentRedo == null ? null : currentRedo.stats(),
@@ -660,7 +667,11 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
 
     @Override
     public void switchFlushPolicy(FlushPolicy policy) {
-        throw new UnsupportedOperationException("flush policies arrive with issue #5");
+        flushPolicy = policy;
+        PageCleaner current = cleaner;
+        if (current != null) {
+            current.bind(policy); // from the next round on
+        }
     }
 
     @Override
@@ -689,6 +700,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             case DATA_BACKEND -> dataBackend.name();
             case REDO_BACKEND -> redoBackend.name();
             case COMMIT_DURABILITY -> durability.name();
+            case FLUSH_POLICY -> cleaner == null ? SafeFlushPolicy.NAME : cleaner.status().policyName();
             default -> "unknown";
         };
     }

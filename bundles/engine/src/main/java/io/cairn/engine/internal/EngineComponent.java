@@ -6,6 +6,7 @@ import io.cairn.engine.Engine;
 import io.cairn.engine.core.CairnEngine;
 import io.cairn.engine.core.DoublewriteMode;
 import io.cairn.engine.core.EngineConfig;
+import io.cairn.flush.FlushPolicy;
 import io.cairn.io.StorageBackend;
 import io.cairn.redo.CommitDurability;
 import io.cairn.redo.RedoLogProvider;
@@ -20,6 +21,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.condition.Condition;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -100,6 +104,10 @@ public final class EngineComponent {
 
         @AttributeDefinition(name = "Redo log filter", description = "Which RedoLogProvider to use.")
         String redoLog_target() default "(cairn.redo=cairn)";
+
+        @AttributeDefinition(name = "Flush policy filter",
+                description = "Which FlushPolicy plans the page cleaner's rounds; without one the built-in safe policy does.")
+        String flushPolicy_target() default "(cairn.policy=adaptive)";
     }
 
     @Reference(name = "dataBackend", target = "(cairn.backend=buffered)")
@@ -113,6 +121,8 @@ public final class EngineComponent {
 
     @Reference(name = "redoLog", target = "(cairn.redo=cairn)")
     private RedoLogProvider redoLog;
+
+    private volatile FlushPolicy flushPolicy;
 
     private final Object lock = new Object();
     private Thread opener;
@@ -131,7 +141,7 @@ public final class EngineComponent {
                     + "; the engine does not start until it is corrected");
             return;
         }
-        CairnEngine.Parts parts = new CairnEngine.Parts(dataBackend, redoBackend, bufferPool, redoLog, null);
+        CairnEngine.Parts parts = new CairnEngine.Parts(dataBackend, redoBackend, bufferPool, redoLog, flushPolicy);
         opener = new Thread(() -> open(context, engineConfig, parts), "cairn-engine-open");
         opener.start();
     }
@@ -155,6 +165,7 @@ public final class EngineComponent {
                 return;
             }
             engine = opened;
+            opened.switchFlushPolicy(flushPolicy); // it may have changed while the engine opened
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put("cairn.home", engineConfig.home().toString());
             properties.put(StorageBackend.NAME_PROPERTY + ".data", dataBackend.name());
@@ -186,6 +197,35 @@ public final class EngineComponent {
             openedCondition = context.registerService(Condition.class, Condition.INSTANCE, properties);
         } catch (IllegalStateException bundleStopping) {
             openedCondition = null;
+        }
+    }
+
+    /**
+     * Optional and dynamic: a policy may come, go or be replaced while the engine runs; the next
+     * page cleaner round uses the new one (the built-in safe policy while there is none).
+     */
+    @Reference(name = "flushPolicy", target = "(cairn.policy=adaptive)", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindFlushPolicy")
+    void bindFlushPolicy(FlushPolicy policy) {
+        flushPolicy = policy;
+        applyFlushPolicy();
+    }
+
+    void unbindFlushPolicy(FlushPolicy policy) {
+        if (flushPolicy == policy) { // a greedy replacement binds the new policy before unbinding the old
+            flushPolicy = null;
+            applyFlushPolicy();
+        }
+    }
+
+    private void applyFlushPolicy() {
+        CairnEngine running;
+        synchronized (lock) {
+            running = engine;
+        }
+        if (running != null) {
+            running.switchFlushPolicy(flushPolicy);
         }
     }
 

@@ -15,6 +15,11 @@ final class TestEngines {
     }
 
     static CairnEngine.Parts parts(StorageBackend backend) {
+        return parts(backend, null);
+    }
+
+    /** The same with a flush policy (null for the engine's built-in safe policy). */
+    static CairnEngine.Parts parts(StorageBackend backend, io.cairn.flush.FlushPolicy policy) {
         BufferPoolProvider pool = new BufferPoolProvider() {
             @Override
             public String name() {
@@ -26,6 +31,6 @@ final class TestEngines {
                 return new LruBufferPool(config, store);
             }
         };
-        return new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), null);
+        return new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), policy);
     }
 }
