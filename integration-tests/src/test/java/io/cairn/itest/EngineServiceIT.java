@@ -128,13 +128,37 @@ public class EngineServiceIT {
         assertEquals(EnginePhase.RUNNING, awaitService(Engine.class).phase());
     }
 
+    /** The adaptive policy plans the cleaner's rounds; without its bundle the built-in policy does, at once. */
+    @Test
+    public void flushPolicyMustFollowThePolicyBundleWhileTheEngineRuns() throws Exception {
+        StatusService status = awaitService(StatusService.class);
+        awaitCondition("the adaptive policy is bound", () -> "adaptive".equals(status.engineStatus().flush().policyName()));
+        Engine engine = awaitService(Engine.class);
+        Bundle adaptive = bundle("io.cairn.flush-adaptive");
+        adaptive.stop();
+        try {
+            awaitCondition("the built-in policy took over",
+                    () -> "built-in safe".equals(status.engineStatus().flush().policyName()));
+            assertEquals("the engine kept running", engine, awaitService(Engine.class));
+            assertEquals(EnginePhase.RUNNING, engine.phase());
+        } finally {
+            adaptive.start();
+        }
+        awaitCondition("the adaptive policy is bound again",
+                () -> "adaptive".equals(status.engineStatus().flush().policyName()));
+    }
+
     private Bundle engineBundle() {
+        return bundle("io.cairn.engine");
+    }
+
+    private Bundle bundle(String symbolicName) {
         for (Bundle bundle : context.getBundles()) {
-            if ("io.cairn.engine".equals(bundle.getSymbolicName())) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
                 return bundle;
             }
         }
-        throw new AssertionError("io.cairn.engine is not installed");
+        throw new AssertionError(symbolicName + " is not installed");
     }
 
     private <T> T awaitService(Class<T> type) throws InterruptedException {
