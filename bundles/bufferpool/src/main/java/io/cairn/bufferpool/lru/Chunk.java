@@ -20,7 +20,12 @@ final class Chunk {
 
     /** The latch word (fix count, latch state, sequence): see {@link Latch}. CAS only. */
     static final int L_WORD = 0;
-    /** Page number, or {@link #NO_PAGE}. Written under the instance lock while the frame is latched exclusively. */
+    /**
+     * The page's identity, space id and page number in one long ({@link #identity}), or
+     * {@link #NO_PAGE}. Written under the instance lock while the frame is latched exclusively. One
+     * long next to the latch word, so the hit path confirms the page with the cache line it already
+     * loaded for the latch, in one read that cannot see half an identity.
+     */
     static final int L_PAGE_NO = 1;
     /** Oldest modification LSN, 0 when clean. Written under the flush-list lock (and the frame's exclusive latch when set). */
     static final int L_OLDEST = 2;
@@ -66,8 +71,16 @@ final class Chunk {
     /** A free frame of a chunk being withdrawn by a shrink, kept off the free list. */
     static final int RETIRED = 32;
 
-    /** {@link #L_PAGE_NO} of a frame that holds no page (page numbers are never negative). */
+    /** {@link #L_PAGE_NO} of a frame that holds no page (space ids are never negative). */
     static final long NO_PAGE = -1;
+
+    /** Page numbers the pool can hold: below 2^32 (64 TiB of 16 KiB pages per tablespace, as InnoDB). */
+    static final long MAX_PAGE_NO = 0xFFFF_FFFFL;
+
+    /** Space id in the high half, page number in the low half; requires {@code pageNo <= MAX_PAGE_NO}. */
+    static long identity(int spaceId, long pageNo) {
+        return ((long) spaceId << 32) | pageNo;
+    }
 
     final int index;
     final int frames;
@@ -109,11 +122,12 @@ final class Chunk {
     }
 
     boolean holds(int slot, int spaceId, long pageNo) {
-        return longs[slot * LONGS + L_PAGE_NO] == pageNo && ints[slot * INTS + I_SPACE] == spaceId;
+        return (pageNo & ~MAX_PAGE_NO) == 0 && longs[slot * LONGS + L_PAGE_NO] == identity(spaceId, pageNo);
     }
 
+    /** The page number of the page the frame holds (meaningless for a free frame). */
     long pageNo(int slot) {
-        return longs[slot * LONGS + L_PAGE_NO];
+        return longs[slot * LONGS + L_PAGE_NO] & MAX_PAGE_NO;
     }
 
     int spaceId(int slot) {

@@ -290,6 +290,10 @@ public final class LruBufferPool implements BufferPool {
         }
         int spaceId = pageId.spaceId();
         long pageNo = pageId.pageNo();
+        if (pageNo > Chunk.MAX_PAGE_NO || spaceId < 0) {
+            throw new IllegalArgumentException("cannot fix " + pageId + ": the pool holds space ids from 0 and page"
+                    + " numbers up to " + Chunk.MAX_PAGE_NO);
+        }
         PoolInstance instance = instanceFor(spaceId, pageNo);
         for (;;) {
             int frame = instance.lookup(spaceId, pageNo);

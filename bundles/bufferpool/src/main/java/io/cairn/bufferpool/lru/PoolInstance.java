@@ -519,9 +519,12 @@ final class PoolInstance {
      * keeps the exclusive latch. Requires {@link #lock}.
      */
     void installLocked(int frame, int spaceId, long pageNo, int state) {
+        if (pageNo > Chunk.MAX_PAGE_NO || pageNo < 0 || spaceId < 0) {
+            throw new IllegalArgumentException("space " + spaceId + " page " + pageNo + " is outside what the pool holds");
+        }
         Chunk c = chunk(frame);
         int slot = frame & SLOT_MASK;
-        c.longs[slot * Chunk.LONGS + Chunk.L_PAGE_NO] = pageNo;
+        c.longs[slot * Chunk.LONGS + Chunk.L_PAGE_NO] = Chunk.identity(spaceId, pageNo);
         c.ints[slot * Chunk.INTS + Chunk.I_SPACE] = spaceId;
         c.longs[slot * Chunk.LONGS + Chunk.L_OLDEST] = 0;
         c.longs[slot * Chunk.LONGS + Chunk.L_NEWEST] = 0;
@@ -638,7 +641,7 @@ final class PoolInstance {
                     found = Arrays.copyOf(found, found.length * 2);
                 }
                 found[n++] = f;
-                found[n++] = getl(f, Chunk.L_PAGE_NO);
+                found[n++] = getl(f, Chunk.L_PAGE_NO) & Chunk.MAX_PAGE_NO;
             }
         }
         return Arrays.copyOf(found, n);
