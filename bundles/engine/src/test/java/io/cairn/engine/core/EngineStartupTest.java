@@ -39,14 +39,35 @@ class EngineStartupTest {
         return EngineConfig.defaults(home).withBufferPoolSizeBytes(8L << 20).withRedoCapacityBytes(4L << 20);
     }
 
-    @Test
+    /** Page cleaner settings that must not matter to startup: fast, slow, and a policy that never flushes. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cleanerSettings() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(10L, false),
+                org.junit.jupiter.params.provider.Arguments.of(60_000L, false),
+                org.junit.jupiter.params.provider.Arguments.of(1000L, true));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "cleaner interval {0} ms, never-flushing policy {1}")
+    @org.junit.jupiter.params.provider.MethodSource("cleanerSettings")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void startupMustFlushWhatRecoveryChangedWithoutThePageCleaner() throws Exception {
-        Path home = root.resolve("home");
+    void startupMustFlushWhatRecoveryChangedWithoutThePageCleaner(long cleanerIntervalMillis, boolean neverFlushes)
+            throws Exception {
+        Path home = root.resolve("home-" + cleanerIntervalMillis + "-" + neverFlushes);
+        io.cairn.flush.FlushPolicy policy = !neverFlushes ? null : new io.cairn.flush.FlushPolicy() {
+            @Override
+            public String name() {
+                return "never";
+            }
+
+            @Override
+            public io.cairn.flush.FlushPlan plan(io.cairn.flush.FlushState state) {
+                return io.cairn.flush.FlushPlan.nothing("never flushes");
+            }
+        };
         FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
                 new BufferedStorageBackend(SyncMethod.FDATASYNC), 7);
         long pageNo;
-        CairnEngine engine = CairnEngine.open(config(home), TestEngines.parts(backend));
+        CairnEngine engine = CairnEngine.open(config(home).withCleanerIntervalMillis(cleanerIntervalMillis), TestEngines.parts(backend, policy));
         try {
             Tablespace space = engine.createTablespace("t1");
             try (MiniTransaction mtr = engine.beginMiniTransaction()) {
@@ -61,7 +82,7 @@ class EngineStartupTest {
             closeAfterCrash(engine);
         }
         backend.reset();
-        try (CairnEngine reopened = CairnEngine.open(config(home), TestEngines.parts(backend))) {
+        try (CairnEngine reopened = CairnEngine.open(config(home).withCleanerIntervalMillis(cleanerIntervalMillis), TestEngines.parts(backend, policy))) {
             assertEquals(0, reopened.pool().oldestModificationLsn(),
                     "startup must have flushed every page recovery changed before it returned");
             assertEquals(reopened.redo().currentLsn(), reopened.redo().checkpointLsn(),
