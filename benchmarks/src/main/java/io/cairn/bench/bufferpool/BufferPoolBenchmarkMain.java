@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BufferPoolBenchmarkMain {
 
     private static final String BASELINE = "baselineMapLookup";
-    private static final List<String> METHODS = List.of("poolHitShared", "poolHitOptimistic", "poolFixOnly", BASELINE);
+    private static final List<String> METHODS = List.of("poolHitShared", "poolHitSharedView", "poolHitOptimistic", "poolFixOnly", BASELINE);
 
     private record Row(int pages, String method, int threads, double nanos, double error) {
     }

@@ -57,6 +57,14 @@ final class LruPageHandle implements PageHandle {
     }
 
     @Override
+    public long getLong(int pageOffset) {
+        requireOpen("getLong");
+        // Absolute read from the chunk: no view object. The bounds check keeps it inside this frame.
+        java.util.Objects.checkFromIndexSize(pageOffset, Long.BYTES, chunk.pageSizeBytes);
+        return chunk.memory.getLong(slot * chunk.pageSizeBytes + pageOffset);
+    }
+
+    @Override
     public boolean validate() {
         if (latchMode != LatchMode.OPTIMISTIC) {
             return true;

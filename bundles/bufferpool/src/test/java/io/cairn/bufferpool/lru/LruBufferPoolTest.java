@@ -1,6 +1,7 @@
 package io.cairn.bufferpool.lru;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,6 +110,28 @@ class LruBufferPoolTest {
             touch(pool, 1, pageNo);
         }
         assertEquals((256L << 20) / PAGE, pool.stats().totalFrames());
+    }
+
+    @Test
+    void getLongMustReadWhatTheFrameHoldsAndStayInsideIt() throws Exception {
+        LruBufferPool pool = new LruBufferPool(new BufferPoolConfig(16L << 20, 16L << 20, PAGE, 1, 4096, 37, 1000, 1024, 0),
+                store);
+        pools.add(pool);
+        for (long pageNo = 0; pageNo < 8; pageNo++) {
+            try (PageHandle h = pool.fix(new PageId(3, pageNo), LatchMode.EXCLUSIVE, FixMode.CREATE)) {
+                h.frame().putLong(PAGE - 8, 1000 + pageNo);
+                h.frame().putLong(0, -pageNo);
+            }
+        }
+        for (long pageNo = 0; pageNo < 8; pageNo++) {
+            try (PageHandle h = pool.fix(new PageId(3, pageNo), LatchMode.SHARED, FixMode.READ)) {
+                assertEquals(1000 + pageNo, h.getLong(PAGE - 8));
+                assertEquals(-pageNo, h.getLong(0));
+                assertEquals(h.frame().getLong(PAGE - 8), h.getLong(PAGE - 8));
+                assertThrows(IndexOutOfBoundsException.class, () -> h.getLong(PAGE - 4), "must not read the next frame");
+                assertThrows(IndexOutOfBoundsException.class, () -> h.getLong(-1));
+            }
+        }
     }
 
     // --------------------------------------------------------------------------- LRU mechanics

@@ -328,7 +328,8 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     private void readHeaders() throws IOException {
         spacesByName.clear();
         int pageSize = home.pageSizeBytes();
-        ByteBuffer frame = ByteBuffer.allocateDirect(pageSize + 4096).alignedSlice(4096).limit(pageSize);
+        // slice(): PageFormat takes the page size from the capacity, and an aligned start can leave a larger one.
+        ByteBuffer frame = ByteBuffer.allocateDirect(pageSize + 4096).alignedSlice(4096).limit(pageSize).slice();
         for (TablespaceImpl space : spacesById.values()) {
             String name = null;
             if (pool != null) {
@@ -552,8 +553,19 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     }
 
     private long advanceCheckpoint() throws IOException {
+        // The order of these three reads is what makes the target safe (each read is a lower bound
+        // for whatever the next one can miss):
+        // 1. synced redo F. A commit that reserves its LSNs after this starts at or above F.
+        // 2. commits in flight T. A commit registered before this read holds T at or below its start.
+        //    One registered after it reserves its LSNs after read 1, so it starts at or above F.
+        // 3. oldest dirty page D. A commit that left the window before read 2 had put its pages on
+        //    the flush list first, so D sees them (or they were written and synced).
+        // Reading D first (as this method once did) lets a commit slip between the reads: its pages
+        // were clean at read 3 and it had left the window by read 2, and the checkpoint passed it.
+        long flushed = redo.flushedLsn();
+        long inFlight = commits.oldestInFlight();
         long oldestDirty = pool.oldestModificationLsn();
-        long target = Math.min(redo.flushedLsn(), commits.oldestInFlight());
+        long target = Math.min(flushed, inFlight);
         if (oldestDirty != 0) {
             target = Math.min(target, oldestDirty);
         }

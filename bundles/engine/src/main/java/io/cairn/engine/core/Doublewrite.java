@@ -114,7 +114,8 @@ public final class Doublewrite implements AutoCloseable {
         }
         int copies = newest.size();
         List<String> restored = new ArrayList<>();
-        ByteBuffer inPlace = ByteBuffer.allocateDirect(pageSizeBytes + 4096).alignedSlice(4096).limit(pageSizeBytes);
+        // slice(): PageFormat takes the page size from the capacity, and an aligned start can leave a larger one.
+        ByteBuffer inPlace = ByteBuffer.allocateDirect(pageSizeBytes + 4096).alignedSlice(4096).limit(pageSizeBytes).slice();
         for (java.util.Map.Entry<io.cairn.bufferpool.PageId, ByteBuffer> entry : newest.entrySet()) {
             int spaceId = entry.getKey().spaceId();
             long pageNo = entry.getKey().pageNo();

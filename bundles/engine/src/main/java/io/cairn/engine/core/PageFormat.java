@@ -94,16 +94,29 @@ public final class PageFormat {
      * or under the page latch, right before the write.
      */
     public static void stamp(ByteBuffer frame) {
-        int size = frame.capacity();
+        int size = pageSize(frame);
         frame.putInt(size - TRAILER_BYTES, (int) pageLsn(frame));
         int checksum = checksum(frame);
         frame.putInt(CHECKSUM_OFFSET, checksum);
         frame.putInt(size - 4, checksum);
     }
 
+    /**
+     * The page size of a frame, which is its capacity: a buffer with room to spare (say, an aligned
+     * slice with its limit set) would have its checksums taken over the wrong bytes, so it is refused.
+     */
+    private static int pageSize(ByteBuffer frame) {
+        int size = frame.capacity();
+        if (size < 4096 || size > 65536 || Integer.bitCount(size) != 1 || frame.limit() != size) {
+            throw new IllegalArgumentException("a page frame must be exactly one page (4 to 64 KiB, a power of two)"
+                    + " with its limit at its capacity; got capacity " + size + ", limit " + frame.limit());
+        }
+        return size;
+    }
+
     /** Checks a page read from {@code (spaceId, pageNo)}. */
     public static Verdict verify(ByteBuffer frame, int spaceId, long pageNo) {
-        int size = frame.capacity();
+        int size = pageSize(frame);
         int stored = frame.getInt(CHECKSUM_OFFSET);
         int trailerChecksum = frame.getInt(size - 4);
         if (stored == 0 && trailerChecksum == 0 && isAllZeros(frame)) {

@@ -30,7 +30,7 @@ class DoublewriteTest {
     Path root;
 
     private static ByteBuffer stampedPage(long pageNo, long lsn, int fill) {
-        ByteBuffer frame = ByteBuffer.allocateDirect(PAGE + 4096).alignedSlice(4096).limit(PAGE);
+        ByteBuffer frame = ByteBuffer.allocateDirect(PAGE + 4096).alignedSlice(4096).limit(PAGE).slice();
         for (int i = PageFormat.bodyStart(); i < PageFormat.bodyEnd(PAGE); i++) {
             frame.put(i, (byte) fill);
         }
@@ -95,7 +95,7 @@ class DoublewriteTest {
     private static int countInvalid(SwitchableFile file, int pages) throws Exception {
         int invalid = 0;
         for (int p = 0; p < pages; p++) {
-            ByteBuffer frame = ByteBuffer.allocateDirect(PAGE + 4096).alignedSlice(4096).limit(PAGE);
+            ByteBuffer frame = ByteBuffer.allocateDirect(PAGE + 4096).alignedSlice(4096).limit(PAGE).slice();
             file.read((long) p * PAGE, frame);
             if (PageFormat.verify(frame, SPACE, p) != PageFormat.Verdict.VALID) {
                 invalid++;
