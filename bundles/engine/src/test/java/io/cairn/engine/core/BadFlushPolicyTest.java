@@ -190,4 +190,51 @@ class BadFlushPolicyTest {
             release.countDown();
         }
     }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void planAskingForEverythingMustBeCappedPerRound() throws Exception {
+        FlushPolicy greedy = new FlushPolicy() {
+            @Override
+            public String name() {
+                return "greedy";
+            }
+
+            @Override
+            public FlushPlan plan(FlushState state) {
+                return new FlushPlan(Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, Long.MAX_VALUE,
+                        io.cairn.flush.FlushUrgency.NORMAL, "everything, always");
+            }
+        };
+        try (CairnEngine engine = open(greedy)) {
+            workload(engine);
+            assertTrue(engine.cleaner().roundsWith(HardLimit.PLAN_SIZE_CAP) > 0, "the cap cut the plan");
+            io.cairn.flush.FlushPlan last = engine.engineStatus().flush().lastPlan();
+            assertTrue(last != null && last.lruPages() < Long.MAX_VALUE / 4, "the carried-out plan was capped: " + last);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void waiterMustBeServedWhateverThePolicySays() throws Exception {
+        FlushPolicy lazy = new FlushPolicy() {
+            @Override
+            public String name() {
+                return "never";
+            }
+
+            @Override
+            public FlushPlan plan(FlushState state) {
+                return FlushPlan.nothing("never flushes");
+            }
+        };
+        try (CairnEngine engine = open(lazy)) {
+            workload(engine);
+            long beforeLsn = engine.redo().currentLsn();
+            engine.checkpoint(); // a waiter: every page below the current LSN must be written
+            assertTrue(engine.redo().checkpointLsn() >= beforeLsn, "checkpoint at " + engine.redo().checkpointLsn()
+                    + " did not reach " + beforeLsn);
+            assertTrue(engine.cleaner().roundsWith(HardLimit.URGENT_WAITER) > 0, "the cleaner served the waiter");
+        }
+    }
 }
