@@ -35,22 +35,20 @@ final class Chunk {
 
     // ------------------------------------------------------------------ int fields, INTS per frame
 
-    /** Space id. Written with {@link #L_PAGE_NO}. */
-    static final int I_SPACE = 0;
     /** Next frame in the page-hash chain. Instance lock; read without it by optimistic lookups. */
-    static final int I_HASH_NEXT = 1;
+    static final int I_HASH_NEXT = 0;
     /** LRU list links (free list: next only). Instance lock. */
-    static final int I_LRU_PREV = 2;
-    static final int I_LRU_NEXT = 3;
+    static final int I_LRU_PREV = 1;
+    static final int I_LRU_NEXT = 2;
     /** Flush list links. Flush-list lock. */
-    static final int I_FLUSH_PREV = 4;
-    static final int I_FLUSH_NEXT = 5;
+    static final int I_FLUSH_PREV = 3;
+    static final int I_FLUSH_NEXT = 4;
     /**
      * LRU stamp. For a page in the old sublist: the time (pool milliseconds) of its first access.
      * For a young page: the instance's eviction clock when it was last moved to the head. Instance lock.
      */
-    static final int I_STAMP = 6;
-    static final int INTS = 7;
+    static final int I_STAMP = 5;
+    static final int INTS = 6;
 
     // ------------------------------------------------------------------------- flag bits (byte)
 
@@ -107,7 +105,6 @@ final class Chunk {
         for (int slot = 0; slot < frames; slot++) {
             longs[slot * LONGS + L_WORD] = Latch.EXCLUSIVE; // free frames are latched by the pool
             longs[slot * LONGS + L_PAGE_NO] = NO_PAGE;
-            ints[slot * INTS + I_SPACE] = -1;
             ints[slot * INTS + I_HASH_NEXT] = LruBufferPool.NIL;
             ints[slot * INTS + I_LRU_PREV] = LruBufferPool.NIL;
             ints[slot * INTS + I_LRU_NEXT] = LruBufferPool.NIL;
@@ -131,7 +128,7 @@ final class Chunk {
     }
 
     int spaceId(int slot) {
-        return ints[slot * INTS + I_SPACE];
+        return (int) (longs[slot * LONGS + L_PAGE_NO] >> 32); // -1 for a free frame, as NO_PAGE
     }
 
     long oldest(int slot) {

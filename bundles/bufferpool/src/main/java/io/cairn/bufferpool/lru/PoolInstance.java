@@ -525,7 +525,6 @@ final class PoolInstance {
         Chunk c = chunk(frame);
         int slot = frame & SLOT_MASK;
         c.longs[slot * Chunk.LONGS + Chunk.L_PAGE_NO] = Chunk.identity(spaceId, pageNo);
-        c.ints[slot * Chunk.INTS + Chunk.I_SPACE] = spaceId;
         c.longs[slot * Chunk.LONGS + Chunk.L_OLDEST] = 0;
         c.longs[slot * Chunk.LONGS + Chunk.L_NEWEST] = 0;
         c.flags[slot] = (byte) state;
@@ -549,7 +548,6 @@ final class PoolInstance {
         hashRemoveLocked(frame);
         lruRemoveLocked(frame);
         c.longs[slot * Chunk.LONGS + Chunk.L_PAGE_NO] = Chunk.NO_PAGE;
-        c.ints[slot * Chunk.INTS + Chunk.I_SPACE] = -1;
         c.flags[slot] = Chunk.FREE;
         latch.identityChanged(c, slot, frame, dropFix);
     }
@@ -636,7 +634,7 @@ final class PoolInstance {
         long[] found = new long[16];
         int n = 0;
         for (int f = lruHead; f != NIL; f = geti(f, Chunk.I_LRU_NEXT)) {
-            if (geti(f, Chunk.I_SPACE) == spaceId) {
+            if (chunk(f).spaceId(f & SLOT_MASK) == spaceId) {
                 if (n + 2 > found.length) {
                     found = Arrays.copyOf(found, found.length * 2);
                 }

@@ -90,6 +90,18 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     private PageCleaner cleaner;
     private RedoSpace redoSpace;
     private final Object checkpointLock = new Object();
+    /** What a writer waiting for redo space does; one instance, not one per mini-transaction. */
+    private final RedoSpace.Checkpointer freeCheckCheckpointer = new RedoSpace.Checkpointer() {
+        @Override
+        public void awaitFlushedBelow(long lsn) throws IOException, InterruptedException {
+            flushRequests.awaitFlushed(lsn);
+        }
+
+        @Override
+        public void checkpointNow() throws IOException {
+            CairnEngine.this.checkpointNow();
+        }
+    };
     private volatile BackendStatus dataBackendStatus;
     private volatile BackendStatus redoBackendStatus;
 
@@ -508,17 +520,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         requireRunning("begin a mini-transaction");
         try {
             // Before any latch is taken: see RedoSpace for why it cannot wait later.
-            redoSpace.freeCheck(redo, new RedoSpace.Checkpointer() {
-                @Override
-                public void awaitFlushedBelow(long lsn) throws IOException, InterruptedException {
-                    flushRequests.awaitFlushed(lsn);
-                }
-
-                @Override
-                public void checkpointNow() throws IOException {
-                    CairnEngine.this.checkpointNow();
-                }
-            });
+            redoSpace.freeCheck(redo, freeCheckCheckpointer);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("waiting for redo space before a mini-transaction: " + e.getMessage(), e);
         }

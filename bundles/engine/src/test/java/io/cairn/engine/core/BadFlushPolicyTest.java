@@ -114,17 +114,7 @@ class BadFlushPolicyTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void policyThatNeverFlushesMustNotStopWritersOrReaders() throws Exception {
-        FlushPolicy lazy = new FlushPolicy() {
-            @Override
-            public String name() {
-                return "never";
-            }
-
-            @Override
-            public FlushPlan plan(FlushState state) {
-                return FlushPlan.nothing("never flushes");
-            }
-        };
+        FlushPolicy lazy = TestEngines.NEVER_FLUSHES;
         try (CairnEngine engine = open(lazy)) {
             workload(engine);
             assertTrue(engine.cleaner().roundsWith(HardLimit.REDO_SYNC_FLUSH) > 0
@@ -217,17 +207,7 @@ class BadFlushPolicyTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void waiterMustBeServedWhateverThePolicySays() throws Exception {
-        FlushPolicy lazy = new FlushPolicy() {
-            @Override
-            public String name() {
-                return "never";
-            }
-
-            @Override
-            public FlushPlan plan(FlushState state) {
-                return FlushPlan.nothing("never flushes");
-            }
-        };
+        FlushPolicy lazy = TestEngines.NEVER_FLUSHES;
         try (CairnEngine engine = open(lazy)) {
             workload(engine);
             long beforeLsn = engine.redo().currentLsn();

@@ -53,17 +53,7 @@ class EngineStartupTest {
     void startupMustFlushWhatRecoveryChangedWithoutThePageCleaner(long cleanerIntervalMillis, boolean neverFlushes)
             throws Exception {
         Path home = root.resolve("home-" + cleanerIntervalMillis + "-" + neverFlushes);
-        io.cairn.flush.FlushPolicy policy = !neverFlushes ? null : new io.cairn.flush.FlushPolicy() {
-            @Override
-            public String name() {
-                return "never";
-            }
-
-            @Override
-            public io.cairn.flush.FlushPlan plan(io.cairn.flush.FlushState state) {
-                return io.cairn.flush.FlushPlan.nothing("never flushes");
-            }
-        };
+        io.cairn.flush.FlushPolicy policy = neverFlushes ? TestEngines.NEVER_FLUSHES : null;
         FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
                 new BufferedStorageBackend(SyncMethod.FDATASYNC), 7);
         long pageNo;

@@ -33,4 +33,17 @@ final class TestEngines {
         };
         return new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), policy);
     }
+
+    /** A flush policy that never flushes anything: the engine's hard limits must do all the work. */
+    static final io.cairn.flush.FlushPolicy NEVER_FLUSHES = new io.cairn.flush.FlushPolicy() {
+        @Override
+        public String name() {
+            return "never";
+        }
+
+        @Override
+        public io.cairn.flush.FlushPlan plan(io.cairn.flush.FlushState state) {
+            return io.cairn.flush.FlushPlan.nothing("never flushes");
+        }
+    };
 }
