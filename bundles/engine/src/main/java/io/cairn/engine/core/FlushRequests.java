@@ -41,6 +41,7 @@ public final class FlushRequests {
     private long targetLsn;
     private boolean cleanerServing;
     private long cleanerRounds;
+    private boolean lastRoundFailed;
 
     /**
      * @param handOverTimeoutMillis how long a waiter lets a serving cleaner work without any
@@ -97,6 +98,23 @@ public final class FlushRequests {
         lock.lock();
         try {
             cleanerRounds++;
+            lastRoundFailed = false;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The page cleaner reports a round that ended with an exception. Waiters flush by themselves at
+     * once instead of waiting out the hand-over timeout: the failure (a full disk, a lost device) is
+     * then reported in the waiting thread, where the caller sees it.
+     */
+    public void cleanerRoundFailed() {
+        lock.lock();
+        try {
+            cleanerRounds++;
+            lastRoundFailed = true;
             progress.signalAll();
         } finally {
             lock.unlock();
@@ -126,7 +144,7 @@ public final class FlushRequests {
                             }
                             progress.awaitNanos(leftNanos);
                         }
-                        if (!cleanerServing) {
+                        if (!cleanerServing || lastRoundFailed) {
                             handOver = true;
                         }
                     } else {

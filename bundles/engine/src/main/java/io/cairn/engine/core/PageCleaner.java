@@ -91,6 +91,7 @@ final class PageCleaner {
             try {
                 pauseMillis = round();
             } catch (Throwable t) {
+                engine.flushRequests().cleanerRoundFailed();
                 long now = System.nanoTime();
                 if (now - lastErrorLogNanos >= ERROR_LOG_INTERVAL_NANOS) {
                     lastErrorLogNanos = now;

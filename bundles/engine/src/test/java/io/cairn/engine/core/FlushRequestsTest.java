@@ -91,6 +91,34 @@ class FlushRequestsTest {
     }
 
     @Test
+    void failedCleanerRoundMustReleaseTheWaiterAtOnceWithoutWaitingOutTheHandOverTimeout() throws Exception {
+        FakePool pool = new FakePool();
+        // A hand-over timeout the test's own timeout would notice: only the failure report releases it.
+        FlushRequests requests = new FlushRequests(pool, new WaitRegistry(), 600_000);
+        requests.cleanerServing(true);
+        Thread failingCleaner = new Thread(() -> {
+            while (requests.target() < 500) {
+                Thread.onSpinWait();
+            }
+            requests.cleanerRoundFailed(); // its write met an I/O error
+        }, "test-failing-cleaner");
+        failingCleaner.start();
+        Thread waiter = new Thread(() -> {
+            try {
+                requests.awaitFlushed(500);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "test-waiter");
+        waiter.setDaemon(true); // a failure must not leave it holding the test JVM
+        waiter.start();
+        waiter.join(30_000);
+        failingCleaner.join(10_000);
+        assertTrue(!waiter.isAlive(), "the waiter still waits for a cleaner whose round failed");
+        assertEquals(1, pool.flushesByCaller.get(), "the waiter flushed by itself, where an error reaches its caller");
+    }
+
+    @Test
     void watchdogMustLogALongWaitWithItsProgressOwnerOncePerThreshold() {
         AtomicLong clock = new AtomicLong(1_000);
         WaitRegistry registry = new WaitRegistry(clock::get);
