@@ -34,6 +34,12 @@ public interface FlushPolicy {
     /** Service property naming a policy ({@code adaptive}, {@code fixed}, ...). */
     String NAME_PROPERTY = "cairn.policy";
 
+    /** The averaging window of a policy that does not choose one: InnoDB's default of 30 rounds. */
+    int DEFAULT_AVERAGING_ROUNDS = 30;
+
+    /** The largest averaging window a policy may ask for. */
+    int MAX_AVERAGING_ROUNDS = 1000;
+
     /** The policy's name, equal to its {@value #NAME_PROPERTY} service property. */
     String name();
 
@@ -44,6 +50,20 @@ public interface FlushPolicy {
      * @throws RuntimeException never intentionally; the engine survives it (see above)
      */
     FlushPlan plan(FlushState state);
+
+    /**
+     * The number of rounds over which the engine averages the LSN rate and the flush rate that
+     * {@link FlushState} carries ({@code innodb_flushing_avg_loops}): a larger window reacts more
+     * slowly to bursts. The engine computes the averages, so that a policy keeps no state between
+     * rounds; it asks for the window on the policy's thread right after each {@link #plan} and uses
+     * the answer from the next round on. An answer outside 1 to {@value #MAX_AVERAGING_ROUNDS} is a
+     * failed round like an exception.
+     *
+     * @since 1.1
+     */
+    default int averagingRounds() {
+        return DEFAULT_AVERAGING_ROUNDS;
+    }
 
     /** A one-line description of the policy and its current settings, for status. */
     default String describe() {

@@ -16,7 +16,7 @@
  * 1.0 policy simply does not read.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.flush;
 
 import org.osgi.annotation.bundle.Export;

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * <p>The requirements are the numbered rules of {@link FlushPolicy}: the same states give the same
  * plans, on one instance and across instances, whatever else was asked in between; each call returns
  * within the state's time budget; more pressure never lowers the urgency or the size of the plan;
- * any state the record admits gets a plan instead of an exception.
+ * any state the record admits gets a plan instead of an exception; the averaging window the policy
+ * asks for is one the engine accepts.
  *
  * <p>"More pressure" is changed one quantity at a time, the rest of the state staying as it is:
  * more dirty pages (the histogram spreading them over the same LSNs), more redo age (the current
@@ -483,5 +484,17 @@ public abstract class BaseFlushPolicyTestCase {
         assertEquals(name, policy.name(), "the name must not change between calls");
         assertEquals(name, createPolicy().name(), "every instance must have the same name");
         assertNotNull(policy.describe(), "describe() must not return null");
+    }
+
+    @Test
+    void averagingWindowMustBeInTheRangeTheEngineAcceptsAndStable() throws Exception {
+        FlushPolicy policy = createPolicy();
+        int rounds = policy.averagingRounds();
+        if (rounds < 1 || rounds > FlushPolicy.MAX_AVERAGING_ROUNDS) {
+            fail("averagingRounds() returned " + rounds + ", allowed 1 to " + FlushPolicy.MAX_AVERAGING_ROUNDS
+                    + ": the engine would count every round as a failure of the policy");
+        }
+        planOf(policy, state().build());
+        assertEquals(rounds, policy.averagingRounds(), "planning must not change the averaging window");
     }
 }

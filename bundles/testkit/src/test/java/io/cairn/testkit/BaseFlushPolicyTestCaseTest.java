@@ -30,6 +30,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 class BaseFlushPolicyTestCaseTest {
 
     private static final Set<String> ALL_KIT_TESTS = Set.of(
+            "averagingWindowMustBeInTheRangeTheEngineAcceptsAndStable",
             "sameStateSequenceMustGiveSamePlansOnOneInstanceAndAcrossInstances",
             "planForAStateMustNotDependOnWhatWasAskedBefore",
             "everyCallMustReturnWithinTheStatesTimeBudget",
@@ -184,6 +185,33 @@ class BaseFlushPolicyTestCaseTest {
         }
     }
 
+    /** Otherwise proper, but asks for an averaging window of zero rounds. */
+    static final class ZeroWindowPolicy implements FlushPolicy {
+        private final ProperPolicy proper = new ProperPolicy();
+
+        @Override
+        public String name() {
+            return "zero-window";
+        }
+
+        @Override
+        public FlushPlan plan(FlushState state) {
+            return proper.plan(state);
+        }
+
+        @Override
+        public int averagingRounds() {
+            return 0;
+        }
+    }
+
+    static class ZeroWindowFixture extends BaseFlushPolicyTestCase {
+        @Override
+        protected FlushPolicy createPolicy() {
+            return new ZeroWindowPolicy();
+        }
+    }
+
     static class SlowFixture extends BaseFlushPolicyTestCase {
         @Override
         protected FlushPolicy createPolicy() {
@@ -234,6 +262,14 @@ class BaseFlushPolicyTestCaseTest {
         Map<String, TestExecutionResult> results = assertFailures(SlowFixture.class,
                 Set.of("everyCallMustReturnWithinTheStatesTimeBudget"));
         assertTrue(message(results, "everyCallMustReturnWithinTheStatesTimeBudget").contains("over the budget of 50000 us"));
+    }
+
+    @Test
+    void kitMustFailAPolicyWhoseAveragingWindowTheEngineWouldRefuse() {
+        Map<String, TestExecutionResult> results = assertFailures(ZeroWindowFixture.class,
+                Set.of("averagingWindowMustBeInTheRangeTheEngineAcceptsAndStable"));
+        assertTrue(message(results, "averagingWindowMustBeInTheRangeTheEngineAcceptsAndStable")
+                .contains("averagingRounds() returned 0, allowed 1 to 1000"));
     }
 
     // ---------------------------------------------------------------------------- helpers

@@ -39,7 +39,6 @@ final class PageCleaner {
     private long lastErrorLogNanos = System.nanoTime() - ERROR_LOG_INTERVAL_NANOS;
     private static final int PLAN_CAP_FACTOR = 4;
     private static final int HISTOGRAM_BUCKETS = 16;
-    private static final int AVG_LOOPS = 30;
     private static final long POLICY_TIME_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final LongAdder rounds = new LongAdder();
@@ -54,6 +53,7 @@ final class PageCleaner {
     private long lastRoundPagesWritten;
     private double lsnAvgRate;
     private double pageAvgRate;
+    private int averagingRounds = FlushPolicy.DEFAULT_AVERAGING_ROUNDS; // cleaner thread only
 
     PageCleaner(CairnEngine engine, EngineConfig config, FlushPolicy policy) {
         this.engine = engine;
@@ -112,6 +112,7 @@ final class PageCleaner {
         FlushState state = state(pool, redo, space);
         PolicyRunner.Outcome outcome = policies.plan(state);
         FlushPlan plan = outcome.plan();
+        averagingRounds = outcome.averagingRounds();
         Set<HardLimit> limits = EnumSet.noneOf(HardLimit.class);
         if (outcome.replaced()) {
             limits.add(HardLimit.POLICY_REPLACED);
@@ -189,9 +190,10 @@ final class PageCleaner {
         double lsnRate = seconds > 0 ? Math.max(0, current - lastRoundLsn) / seconds : 0;
         double flushRate = seconds > 0 ? Math.max(0, stats.pagesWritten() - lastRoundPagesWritten) / seconds : 0;
         // InnoDB averages over innodb_flushing_avg_loops rounds; an exponential average over as many
-        // rounds needs no window and weighs old rounds out the same way.
-        lsnAvgRate = roundNo == 1 ? lsnRate : lsnAvgRate + (lsnRate - lsnAvgRate) / AVG_LOOPS;
-        pageAvgRate = roundNo == 1 ? flushRate : pageAvgRate + (flushRate - pageAvgRate) / AVG_LOOPS;
+        // rounds needs no window and weighs old rounds out the same way. The window is the bound
+        // policy's answer of the previous round.
+        lsnAvgRate = roundNo == 1 ? lsnRate : lsnAvgRate + (lsnRate - lsnAvgRate) / averagingRounds;
+        pageAvgRate = roundNo == 1 ? flushRate : pageAvgRate + (flushRate - pageAvgRate) / averagingRounds;
         boolean active = roundNo > 1 && current != lastRoundLsn;
         lastRoundMillis = nowMillis;
         lastRoundLsn = current;

@@ -26,8 +26,15 @@ import java.util.function.LongSupplier;
  */
 final class PolicyRunner implements AutoCloseable {
 
-    /** What one round got. */
-    record Outcome(FlushPlan plan, String policyName, boolean replaced) {
+    /**
+     * What one round got: the plan, and the averaging window for the rates of the next rounds
+     * (the policy's {@link FlushPolicy#averagingRounds()}, or the default when the round failed).
+     */
+    record Outcome(FlushPlan plan, String policyName, boolean replaced, int averagingRounds) {
+    }
+
+    /** What the policy's thread brings back from one call. */
+    private record Answer(FlushPlan plan, int averagingRounds) {
     }
 
     private static final System.Logger LOG = System.getLogger("io.cairn.engine.cleaner");
@@ -44,7 +51,7 @@ final class PolicyRunner implements AutoCloseable {
     private volatile FlushPolicy bound;
     private volatile long failures;
     private volatile String lastFailure;
-    private Future<FlushPlan> stillRunning; // cleaner thread only
+    private Future<Answer> stillRunning; // cleaner thread only
 
     PolicyRunner(FlushPolicy initial, LongSupplier clockMillis) {
         this.bound = initial;
@@ -78,20 +85,26 @@ final class PolicyRunner implements AutoCloseable {
     Outcome plan(FlushState state) {
         FlushPolicy policy = bound;
         if (policy == null) {
-            return new Outcome(safe.plan(state), safe.name(), false);
+            return new Outcome(safe.plan(state), safe.name(), false, FlushPolicy.DEFAULT_AVERAGING_ROUNDS);
         }
         String name = safeName(policy);
         if (stillRunning != null && !stillRunning.isDone()) {
             return replaced(state, name, "its previous call has not returned yet");
         }
         stillRunning = null;
-        Future<FlushPlan> call = caller.submit(() -> policy.plan(state));
+        // Both calls run on the policy's thread, inside the budget: either may be the one that hangs.
+        Future<Answer> call = caller.submit(() -> new Answer(policy.plan(state), policy.averagingRounds()));
         try {
-            FlushPlan plan = call.get(Math.max(1, state.timeBudgetNanos()), TimeUnit.NANOSECONDS);
-            if (plan == null) {
+            Answer answer = call.get(Math.max(1, state.timeBudgetNanos()), TimeUnit.NANOSECONDS);
+            if (answer.plan() == null) {
                 return replaced(state, name, "it returned no plan");
             }
-            return new Outcome(plan, name, false);
+            int rounds = answer.averagingRounds();
+            if (rounds < 1 || rounds > FlushPolicy.MAX_AVERAGING_ROUNDS) {
+                return replaced(state, name, "averagingRounds() returned " + rounds + ", allowed 1 to "
+                        + FlushPolicy.MAX_AVERAGING_ROUNDS);
+            }
+            return new Outcome(answer.plan(), name, false, rounds);
         } catch (TimeoutException e) {
             stillRunning = call;
             return replaced(state, name, "it overran its time budget of "
@@ -116,7 +129,7 @@ final class PolicyRunner implements AutoCloseable {
             lastLoggedMillis.put(name, now);
             LOG.log(System.Logger.Level.WARNING, line + " (" + failures + " failures so far; logged at most once a minute)");
         }
-        return new Outcome(safe.plan(state), name, true);
+        return new Outcome(safe.plan(state), name, true, FlushPolicy.DEFAULT_AVERAGING_ROUNDS);
     }
 
     private static String safeName(FlushPolicy policy) {

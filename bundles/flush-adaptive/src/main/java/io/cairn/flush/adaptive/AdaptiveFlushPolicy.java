@@ -81,6 +81,12 @@ public final class AdaptiveFlushPolicy implements FlushPolicy {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /** The {@code flushingAvgLoops} setting: the engine averages the rates over as many rounds. */
+    @Override
+    public int averagingRounds() {
+        return settings.flushingAvgLoops();
+    }
+
     public AdaptiveFlushSettings settings() {
         return settings;
     }

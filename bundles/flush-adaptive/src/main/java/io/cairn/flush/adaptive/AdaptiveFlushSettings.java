@@ -31,7 +31,8 @@ import io.cairn.config.InvalidSettingException;
  * @param adaptiveFlushingLwm the redo age, in percent of the redo capacity, from which flushing for
  *     the redo age starts (0 to 70)
  * @param flushingAvgLoops the window, in rounds, of the rate averages that {@code FlushState}
- *     carries (1 to 1000); the engine computes those averages, the policy only publishes this value
+ *     carries (1 to 1000); the engine computes those averages over the window the policy reports
+ *     in {@link io.cairn.flush.FlushPolicy#averagingRounds()}
  * @param idleFlushPct the share of {@code ioCapacity}, in percent, flushed per round while the
  *     server is idle (0 to 100)
  */

@@ -225,4 +225,11 @@ class AdaptiveFlushPolicyTest {
                 + " maxDirtyPagesPctLwm 5, adaptiveFlushingLwm 20, flushingAvgLoops 10, idleFlushPct 50",
                 new AdaptiveFlushPolicy(new AdaptiveFlushSettings(300, 3000, true, 80, 5, 20, 10, 50)).describe());
     }
+
+    @Test
+    void flushingAvgLoopsMustBeTheWindowTheEngineAveragesOver() {
+        assertEquals(30, new AdaptiveFlushPolicy().averagingRounds());
+        assertEquals(10, new AdaptiveFlushPolicy(new AdaptiveFlushSettings(300, 3000, true, 80, 5, 20, 10, 50))
+                .averagingRounds());
+    }
 }

@@ -19,9 +19,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * that cannot be used is reported in one line and the previous settings stay (the defaults, if it
  * is the first configuration).
  *
- * <p>DS publishes the configuration as service properties, {@code flushingAvgLoops} among them:
- * the policy itself never reads it (the engine computes the averages the state carries), so that
- * property is where the engine can find the window it should average over.
+ * <p>{@code flushingAvgLoops} is not used by the plan itself: the engine computes the rate averages
+ * the state carries, and asks the policy for the window through
+ * {@link FlushPolicy#averagingRounds()}.
  */
 @Component(
         service = FlushPolicy.class,
@@ -67,8 +67,8 @@ public final class AdaptiveFlushPolicyComponent implements FlushPolicy {
         int adaptiveFlushingLwm() default 10;
 
         @AttributeDefinition(name = "Averaging window (rounds)", min = "1", max = "1000",
-                description = "innodb_flushing_avg_loops: published as a service property for the engine, which"
-                        + " computes the rate averages.")
+                description = "innodb_flushing_avg_loops: the number of page cleaner rounds the engine averages"
+                        + " the LSN rate and the flush rate over.")
         int flushingAvgLoops() default 30;
 
         @AttributeDefinition(name = "Idle flushing (% of I/O capacity)", min = "0", max = "100",
