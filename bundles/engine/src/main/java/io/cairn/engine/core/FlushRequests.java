@@ -136,7 +136,10 @@ public final class FlushRequests {
                     if (cleanerServing) {
                         long roundsBefore = cleanerRounds;
                         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(handOverTimeoutMillis);
-                        while (cleanerServing && cleanerRounds == roundsBefore && flusher.oldestDirtyLsn() < lsn) {
+                        // A failed last round counts even when it ended before this waiter came:
+                        // until a round succeeds again, waiters flush by themselves.
+                        while (cleanerServing && !lastRoundFailed && cleanerRounds == roundsBefore
+                                && flusher.oldestDirtyLsn() < lsn) {
                             long leftNanos = deadline - System.nanoTime();
                             if (leftNanos <= 0) {
                                 handOver = true; // serving but no round finished in time: stuck

@@ -122,16 +122,26 @@ class EngineCrashTest {
                 "with doublewrite the torn pages must be restored and the acknowledged commits kept");
     }
 
-    /** Commits five rounds, then crashes at the data file's sync of the flush that follows. */
-    private long tearEveryPageOfAFlush(DoublewriteMode doublewrite, int scenario) throws Exception {
-        Path home = root.resolve("tear-" + scenario);
-        FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
-                new BufferedStorageBackend(SyncMethod.FDATASYNC), 2000 + scenario);
+    /**
+     * Creates tablespace t1 with its pages in a clean engine and makes that state the fault
+     * backend's durable baseline; returns the page numbers.
+     */
+    private long[] createBaseline(Path home, DoublewriteMode doublewrite, FaultInjectingStorageBackend backend)
+            throws IOException {
         long[] pageNos;
         try (CairnEngine engine = CairnEngine.open(config(home, doublewrite), TestEngines.parts(backend))) {
             pageNos = allocate(engine, engine.createTablespace("t1"));
         }
         backend.reset();
+        return pageNos;
+    }
+
+    /** Commits five rounds, then crashes at the data file's sync of the flush that follows. */
+    private long tearEveryPageOfAFlush(DoublewriteMode doublewrite, int scenario) throws Exception {
+        Path home = root.resolve("tear-" + scenario);
+        FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
+                new BufferedStorageBackend(SyncMethod.FDATASYNC), 2000 + scenario);
+        long[] pageNos = createBaseline(home, doublewrite, backend);
         CairnEngine engine = CairnEngine.open(config(home, doublewrite), TestEngines.parts(backend));
         try {
             Tablespace space = engine.tablespace("t1");
@@ -187,11 +197,7 @@ class EngineCrashTest {
         Path home = root.resolve("crash-" + scenario);
         FaultInjectingStorageBackend backend = new FaultInjectingStorageBackend(
                 new BufferedStorageBackend(SyncMethod.FDATASYNC), 1000 + scenario);
-        long[] pageNos;
-        try (CairnEngine engine = CairnEngine.open(config(home, doublewrite), TestEngines.parts(backend))) {
-            pageNos = allocate(engine, engine.createTablespace("t1"));
-        }
-        backend.reset(); // the state after a clean start is the durable baseline
+        long[] pageNos = createBaseline(home, doublewrite, backend);
         backend.traceOperations(true); // a failure then shows which thread wrote what, and when
         long acknowledged = 0;
         List<Throwable> crashes = new ArrayList<>();

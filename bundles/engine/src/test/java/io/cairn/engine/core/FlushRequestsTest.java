@@ -119,6 +119,16 @@ class FlushRequestsTest {
     }
 
     @Test
+    void waiterArrivingAfterAFailedCleanerRoundMustFlushByItself() throws Exception {
+        FakePool pool = new FakePool();
+        FlushRequests requests = new FlushRequests(pool, new WaitRegistry(), 600_000);
+        requests.cleanerServing(true);
+        requests.cleanerRoundFailed(); // before anyone waits: no later signal will come for this waiter
+        requests.awaitFlushed(500);
+        assertEquals(1, pool.flushesByCaller.get());
+    }
+
+    @Test
     void watchdogMustLogALongWaitWithItsProgressOwnerOncePerThreshold() {
         AtomicLong clock = new AtomicLong(1_000);
         WaitRegistry registry = new WaitRegistry(clock::get);

@@ -57,18 +57,8 @@ class PolicyRunnerTest {
 
     @Test
     void policyThatDoesNotChooseAWindowMustGetInnoDbsDefault() {
-        FlushPolicy plain = new FlushPolicy() {
-            @Override
-            public String name() {
-                return "plain";
-            }
-
-            @Override
-            public FlushPlan plan(FlushState state) {
-                return FlushPlan.nothing("test");
-            }
-        };
-        try (PolicyRunner runner = new PolicyRunner(plain, () -> 0L)) {
+        // NEVER_FLUSHES keeps the default averagingRounds().
+        try (PolicyRunner runner = new PolicyRunner(TestEngines.NEVER_FLUSHES, () -> 0L)) {
             assertEquals(30, runner.plan(FlushStateBuilder.typical().build()).averagingRounds());
         }
     }
