@@ -95,14 +95,7 @@ public final class FlushRequests {
 
     /** The page cleaner reports a finished round, whatever it flushed; waiters re-check. */
     public void cleanerRoundDone() {
-        lock.lock();
-        try {
-            cleanerRounds++;
-            lastRoundFailed = false;
-            progress.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        roundEnded(false);
     }
 
     /**
@@ -111,10 +104,14 @@ public final class FlushRequests {
      * then reported in the waiting thread, where the caller sees it.
      */
     public void cleanerRoundFailed() {
+        roundEnded(true);
+    }
+
+    private void roundEnded(boolean failed) {
         lock.lock();
         try {
             cleanerRounds++;
-            lastRoundFailed = true;
+            lastRoundFailed = failed;
             progress.signalAll();
         } finally {
             lock.unlock();

@@ -117,6 +117,14 @@ class AdaptiveFlushPolicyComponentTest {
     }
 
     @Test
+    void configuredAveragingWindowMustReachTheEngineThroughTheRegisteredService() {
+        AdaptiveFlushPolicyComponent component = new AdaptiveFlushPolicyComponent();
+        assertEquals(30, component.averagingRounds());
+        component.configure(config(400, 4000, 5)); // flushingAvgLoops 60
+        assertEquals(60, component.averagingRounds());
+    }
+
+    @Test
     void badUpdateMustBeOneLogLineWithoutStackTraceAndKeepThePreviousSettings() {
         AdaptiveFlushPolicyComponent component = new AdaptiveFlushPolicyComponent();
         component.configure(config(400, 4000, 5));

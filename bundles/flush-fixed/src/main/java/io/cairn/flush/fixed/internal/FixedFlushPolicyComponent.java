@@ -70,6 +70,11 @@ public final class FixedFlushPolicyComponent implements FlushPolicy {
     }
 
     @Override
+    public int averagingRounds() {
+        return policy.averagingRounds();
+    }
+
+    @Override
     public String describe() {
         String rejected = rejectedConfiguration;
         return policy.describe() + (rejected == null ? "" : " [rejected configuration: " + rejected + "]");
