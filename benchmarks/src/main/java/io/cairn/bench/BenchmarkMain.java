@@ -25,8 +25,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * equivalent job, then prints a Markdown table with both figures and their ratio.
  *
  * <pre>
- * java -jar benchmarks/target/cairn-benchmarks.jar io [--dir DIR] [--size-mib N] [--seconds S] [--out FILE]
+ * java -jar benchmarks/target/cairn-benchmarks.jar io [--dir DIR] [--size-mib N] [--seconds S] [--rounds N]
+ *     [--only WORKLOAD/THREADS/BACKEND[,...]] [--out FILE]
  * </pre>
+ *
+ * <p>{@code --only} reruns chosen rows, e.g. {@code --only randomWrite16k/1/direct}, so a row whose
+ * rounds spread widely can be given many more rounds without rerunning the whole table.
  */
 public final class BenchmarkMain {
 
@@ -42,7 +46,8 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !args[0].equals("io")) {
-            System.err.println("usage: java -jar cairn-benchmarks.jar io [--dir DIR] [--size-mib N] [--seconds S] [--out FILE]");
+            System.err.println("usage: java -jar cairn-benchmarks.jar io [--dir DIR] [--size-mib N] [--seconds S]"
+                    + " [--rounds N] [--only WORKLOAD/THREADS/BACKEND[,...]] [--out FILE]");
             System.exit(2);
         }
         Path dir = Path.of(option(args, "--dir", "/var/tmp/cairn-bench"));
@@ -50,6 +55,7 @@ public final class BenchmarkMain {
         int seconds = Integer.parseInt(option(args, "--seconds", "9"));
         int rounds = Integer.parseInt(option(args, "--rounds", "3"));
         String out = option(args, "--out", null);
+        List<String> only = List.of(option(args, "--only", "").split(","));
 
         Files.createDirectories(dir);
         Path file = dir.resolve("bench.dat");
@@ -64,6 +70,10 @@ public final class BenchmarkMain {
         List<Row> rows = new ArrayList<>();
         for (Workload workload : workloads) {
             for (String backend : List.of("buffered", "direct")) {
+                String key = workload.method() + "/" + workload.threads() + "/" + backend;
+                if (!only.equals(List.of("")) && !only.contains(key)) {
+                    continue;
+                }
                 // Alternate the two sides round by round, so drift in the machine (other tenants of
                 // the host, the device's cache) hits both alike; report medians.
                 double[] cairn = new double[rounds];
@@ -76,6 +86,12 @@ public final class BenchmarkMain {
                 }
                 rows.add(new Row(workload, backend, cairn, fio));
             }
+        }
+        if (rows.isEmpty()) {
+            System.err.println("--only " + String.join(",", only) + " names no row; allowed: WORKLOAD/THREADS/BACKEND"
+                    + " with WORKLOAD one of randomRead16k, randomWrite16k (threads 1 or 4), sequentialWrite1m"
+                    + " (threads 1), BACKEND buffered or direct");
+            System.exit(2);
         }
         String table = table(rows, file, sizeBytes, seconds, rounds);
         System.out.println(table);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -29,12 +30,17 @@ import org.openjdk.jmh.annotations.TearDown;
  * The buffer pool's hit path: fix a cached page SHARED (or OPTIMISTIC), read a long from its
  * frame, close. The baseline does the same lookup of the same keys in a {@link ConcurrentHashMap}
  * from {@link PageId} to a frame slice of one direct buffer and the same read, so the difference
- * is what page hash, latch, fix count, LRU bookkeeping and handle cost.
+ * is what page hash, latch, fix count, LRU bookkeeping and handle cost. A second baseline adds
+ * to the map lookup the least any pool with a shared fix count must do: one atomic increment of a
+ * per-page counter before the read and one decrement after. With two threads on the same pages,
+ * those two atomics move the counter's cache line between the cores, so that baseline carries the
+ * machine's core-to-core transfer cost, which a plain map lookup does not.
  *
  * <p>Every page of the key set is cached before measuring (no misses); each thread walks its own
- * shuffled order of the keys. With 4096 pages the frames (64 MiB) do not fit in the CPU caches, so
- * each operation reads an uncached frame line; the pool's locked CAS instructions serialize those
- * misses while the baseline's independent loads overlap across iterations.
+ * shuffled order of the keys. With 4096 pages the frames take 64 MiB: each operation reads one
+ * line of a frame in a different 4 KiB memory page, more pages than the TLB maps, so most reads
+ * need a page walk; the pool's locked CAS instructions serialize those walks and misses while the
+ * baseline's independent loads overlap across iterations.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +56,7 @@ public class BufferPoolHitBenchmark {
 
     LruBufferPool pool;
     ConcurrentHashMap<PageId, ByteBuffer> map;
+    ConcurrentHashMap<PageId, PinnedFrame> pinnedMap;
     PageId[] ids;
 
     @Setup(Level.Trial)
@@ -58,6 +65,7 @@ public class BufferPoolHitBenchmark {
                 new FormattingStore());
         ids = new PageId[pages];
         map = new ConcurrentHashMap<>();
+        pinnedMap = new ConcurrentHashMap<>();
         ByteBuffer frames = ByteBuffer.allocateDirect(pages * PAGE_BYTES);
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < pages; i++) {
@@ -70,6 +78,7 @@ public class BufferPoolHitBenchmark {
             ByteBuffer frame = frames.slice(i * PAGE_BYTES, PAGE_BYTES);
             frame.putLong(READ_OFFSET, ids[i].pageNo());
             map.put(ids[i], frame);
+            pinnedMap.put(ids[i], new PinnedFrame(new AtomicLong(), frame));
         }
         if (pool.stats().misses() != pages) {
             throw new IllegalStateException("the key set does not fit the pool: " + pool.stats());
@@ -148,6 +157,19 @@ public class BufferPoolHitBenchmark {
     @Benchmark
     public long baselineMapLookup(Cursor cursor) {
         return map.get(ids[cursor.next()]).getLong(READ_OFFSET);
+    }
+
+    @Benchmark
+    public long baselineMapLookupWithPinCount(Cursor cursor) {
+        PinnedFrame pinned = pinnedMap.get(ids[cursor.next()]);
+        pinned.pins().getAndIncrement();
+        long value = pinned.frame().getLong(READ_OFFSET);
+        pinned.pins().getAndDecrement();
+        return value;
+    }
+
+    /** A frame with its own fix counter, as the pin-count baseline's map holds. */
+    record PinnedFrame(AtomicLong pins, ByteBuffer frame) {
     }
 
     /** Pages read as formatted pages carrying their page number; writes are discarded. */

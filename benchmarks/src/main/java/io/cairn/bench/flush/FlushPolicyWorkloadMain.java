@@ -76,7 +76,7 @@ public final class FlushPolicyWorkloadMain {
     record Settings(Path dir, String policy, int seconds, int warmupSeconds, int threads, double rateCommitsPerSecond,
             long poolBytes, long spaceBytes, long redoCapacityBytes, CommitDurability durability, int maxPagesPerMtr,
             int bytesPerPage, long hotPages, int hotAccessPct, long ioCapacityPagesPerSecond,
-            long ioCapacityMaxPagesPerSecond, long fixedPagesPerSecond) {
+            long ioCapacityMaxPagesPerSecond, long fixedPagesPerSecond, int poolInstances, int cleanerThreads) {
 
         long spacePages() {
             return spaceBytes / PAGE_SIZE_BYTES;
@@ -152,7 +152,9 @@ public final class FlushPolicyWorkloadMain {
                 Integer.parseInt(option(args, "--hot-access-pct", "90")),
                 ioCapacity,
                 Long.parseLong(option(args, "--io-capacity-max", "2000")),
-                Long.parseLong(option(args, "--fixed-pages-per-second", String.valueOf(ioCapacity))));
+                Long.parseLong(option(args, "--fixed-pages-per-second", String.valueOf(ioCapacity))),
+                Integer.parseInt(option(args, "--pool-instances", "0")),
+                Integer.parseInt(option(args, "--cleaner-threads", String.valueOf(EngineConfig.DEFAULT_PAGE_CLEANER_THREADS))));
         if (!s.policy().equals(AdaptiveFlushPolicy.NAME) && !s.policy().equals(FixedFlushPolicy.NAME)) {
             throw new IllegalArgumentException("--policy must be adaptive or fixed, was " + s.policy());
         }
@@ -184,7 +186,7 @@ public final class FlushPolicyWorkloadMain {
         // Doublewrite ON rather than AUTO: the write path must cost the same on every file system.
         EngineConfig config = new EngineConfig(s.dir(), PAGE_SIZE_BYTES, s.poolBytes(), s.redoCapacityBytes(),
                 s.durability(), DoublewriteMode.ON, defaults.cleanerIntervalMillis(), s.ioCapacityPagesPerSecond(),
-                s.ioCapacityMaxPagesPerSecond(), defaults.watchdogThresholdMillis());
+                s.ioCapacityMaxPagesPerSecond(), defaults.watchdogThresholdMillis(), s.poolInstances(), s.cleanerThreads());
         BufferedStorageBackend backend = new BufferedStorageBackend(SyncMethod.FDATASYNC);
         CairnEngine.Parts parts = new CairnEngine.Parts(backend, backend, lruPool(), new CairnRedoLogProvider(), policy);
         putSettings(meta, s, config);
@@ -266,6 +268,8 @@ public final class FlushPolicyWorkloadMain {
         meta.put("hot_pages", String.valueOf(s.hotPages()));
         meta.put("hot_access_pct", String.valueOf(s.hotAccessPct()));
         meta.put("io_capacity", s.ioCapacityPagesPerSecond() + "/" + s.ioCapacityMaxPagesPerSecond());
+        meta.put("pool_instances", s.poolInstances() == 0 ? "auto" : String.valueOf(s.poolInstances()));
+        meta.put("cleaner_threads", String.valueOf(s.cleanerThreads()));
         RedoLimits limits = RedoLimits.of(s.redoCapacityBytes(), PAGE_SIZE_BYTES);
         meta.put("adaptive_age_bytes", String.valueOf(limits.adaptiveAgeBytes()));
         meta.put("sync_flush_age_bytes", String.valueOf(limits.syncFlushAgeBytes()));
@@ -499,6 +503,8 @@ public final class FlushPolicyWorkloadMain {
                 "  --hot-access-pct P          share of page picks from the hot set [90]",
                 "  --io-capacity P             engine ioCapacity, pages/s [200]",
                 "  --io-capacity-max P         engine ioCapacityMax, pages/s [2000]",
+                "  --pool-instances N          buffer pool instances, 0 for the engine's rule [0]",
+                "  --cleaner-threads N         page cleaner threads, the cleaner included [4]",
                 "  --fixed-pages-per-second P  the fixed policy's budget [--io-capacity]",
                 "  --csv FILE                  per-second CSV [/tmp/cairn-flush-POLICY.csv]",
                 "  --md FILE, --png FILE       Markdown summary, single-run plot");

@@ -46,6 +46,7 @@ final class FlushReport {
                         + " redo capacity %d MiB, durability %s, doublewrite %s, backend %s; %s writer threads, %s;"
                         + " mini-transactions change %s pages, %s bytes each; hot set %s pages taking %s%% of the picks,"
                         + " the rest uniform over the tablespace; engine ioCapacity/ioCapacityMax %s pages/s;"
+                        + " buffer pool instances %s, page cleaner threads %s;"
                         + " %s s measured after %s s warm-up. Directory %s; %s.%n%n",
                 first.longMeta("pool_bytes") >> 20, first.longMeta("space_bytes") >> 20, m.get("tablespace_pages"),
                 first.longMeta("page_size_bytes") >> 10, first.longMeta("redo_capacity_bytes") >> 20,
@@ -53,7 +54,8 @@ final class FlushReport {
                 m.get("rate_commits_per_s").equals("unthrottled") ? "unthrottled"
                         : "target " + m.get("rate_commits_per_s") + " commits/s in all",
                 m.get("pages_per_mtr"), m.get("bytes_per_page"), m.get("hot_pages"), m.get("hot_access_pct"),
-                m.get("io_capacity"), m.get("seconds"), m.get("warmup_seconds"), m.get("dir"), m.get("machine")));
+                m.get("io_capacity"), m.getOrDefault("pool_instances", "auto (1)"),
+                m.getOrDefault("cleaner_threads", "1"), m.get("seconds"), m.get("warmup_seconds"), m.get("dir"), m.get("machine")));
         RedoLimits limits = RedoLimits.of(first);
         sb.append(String.format(Locale.ROOT, "Redo pressure stages by checkpoint age: ADAPTIVE above %.1f%% of the"
                         + " capacity (%.1f MiB), SYNC_FLUSH above %.1f%% (%.1f MiB), writers block (BLOCKING) at %.1f%%"

@@ -48,6 +48,52 @@ public interface BufferPool extends AutoCloseable {
      */
     long flushLru(long maxPages) throws IOException;
 
+    /**
+     * The capability behind {@link #flushList(int, long, long)} and {@link #flushLru(int, long)}:
+     * into how many parts (instances) the pool's flush and LRU lists divide, so that that many
+     * threads can flush at once without competing for the same pages. A pool that cannot divide
+     * its lists answers 1, and its partition 0 is the whole pool.
+     *
+     * @since 1.1
+     */
+    default int flushPartitions() {
+        return 1;
+    }
+
+    /**
+     * {@link #flushList(long, long)} restricted to one partition's flush list: oldest modification
+     * first within that partition. Calls for different partitions may run at the same time and
+     * never write the same page.
+     *
+     * @param partition from 0 to {@link #flushPartitions()} - 1
+     * @throws IllegalArgumentException if {@code partition} is outside that range
+     * @since 1.1
+     */
+    default long flushList(int partition, long maxPages, long lsnLimit) throws IOException {
+        checkPartition(partition);
+        return flushList(maxPages, lsnLimit);
+    }
+
+    /**
+     * {@link #flushLru(long)} restricted to one partition's LRU tail; calls for different
+     * partitions may run at the same time.
+     *
+     * @param partition from 0 to {@link #flushPartitions()} - 1
+     * @throws IllegalArgumentException if {@code partition} is outside that range
+     * @since 1.1
+     */
+    default long flushLru(int partition, long maxPages) throws IOException {
+        checkPartition(partition);
+        return flushLru(maxPages);
+    }
+
+    private void checkPartition(int partition) {
+        if (partition < 0 || partition >= flushPartitions()) {
+            throw new IllegalArgumentException("flush partition " + partition + " does not exist; allowed: 0 to "
+                    + (flushPartitions() - 1));
+        }
+    }
+
     /** The smallest oldest-modification LSN of any dirty page, or 0 when no page is dirty. */
     long oldestModificationLsn();
 

@@ -11,9 +11,13 @@
  * another eviction algorithm is still built by Cairn against this exact minor version); the engine
  * and access methods only call them. {@code PageStore} is implemented by the engine, also Cairn.
  * Hence {@code @ProviderType} throughout: callers import {@code [1.0,2.0)}.
+ *
+ * <p>1.1 adds flushing by partition ({@link io.cairn.bufferpool.BufferPool#flushPartitions()}),
+ * as default methods, so that page cleaner workers can flush instances in parallel; a 1.0 pool
+ * keeps working as a single partition.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.bufferpool;
 
 import org.osgi.annotation.bundle.Export;

@@ -640,6 +640,90 @@ public abstract class BaseBufferPoolTestCase {
     }
 
     @Test
+    void flushPartitionsMustTogetherWriteEveryDirtyPageExactlyOnceWhenFlushedInParallel() throws Exception {
+        BufferPool pool = open(config(256, 4));
+        int partitions = pool.flushPartitions();
+        assertTrue(partitions >= 1, "flushPartitions() must be at least 1, was " + partitions);
+        int dirty = 96;
+        for (int i = 0; i < dirty; i++) {
+            modify(pool, page(1 + i % 3, 64L * i + i % 7), i, 10 + 2L * i, 11 + 2L * i); // every instance
+        }
+        List<Worker<Long>> flushers = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            flushers.add(start("flush-partition-" + p, () -> pool.flushList(partition, Long.MAX_VALUE, Long.MAX_VALUE)));
+        }
+        long written = 0;
+        for (Worker<Long> flusher : flushers) {
+            written += flusher.get();
+        }
+        assertEquals(dirty, written, "the partitions' flushes together must write every dirty page");
+        assertEquals(dirty, store.writes().stream().map(w -> w.pageId()).distinct().count(),
+                "every page once, none twice: " + store.writes().size() + " writes");
+        assertEquals(0, pool.stats().dirtyPages());
+        assertEquals(0, pool.oldestModificationLsn());
+    }
+
+    @Test
+    void partitionFlushesOneAfterAnotherMustEachWriteOldestFirstAndTogetherEveryPageOnce() throws Exception {
+        BufferPool pool = open(config(256, 4));
+        int partitions = pool.flushPartitions();
+        int dirty = 64;
+        for (int i = 0; i < dirty; i++) {
+            modify(pool, page(1 + i % 2, 64L * i), i, 1000 - 10L * i, 1001 - 10L * i); // newest first
+        }
+        long total = 0;
+        for (int p = 0; p < partitions; p++) {
+            int before = store.writes().size();
+            long written = pool.flushList(p, Long.MAX_VALUE, Long.MAX_VALUE);
+            List<InMemoryPageStore.WriteRecord> mine = store.writes().subList(before, store.writes().size());
+            assertEquals(written, mine.size());
+            for (int i = 1; i < mine.size(); i++) {
+                assertTrue(mine.get(i - 1).newestModificationLsn() < mine.get(i).newestModificationLsn(),
+                        "partition " + p + " wrote " + mine.get(i).pageId() + " after the newer " + mine.get(i - 1).pageId());
+            }
+            assertEquals(0, pool.flushList(p, Long.MAX_VALUE, Long.MAX_VALUE),
+                    "partition " + p + " flushed to the limit has nothing left");
+            total += written;
+            assertEquals(dirty - total, pool.stats().dirtyPages(), "the other partitions' pages stay dirty");
+        }
+        assertEquals(dirty, total);
+        assertEquals(dirty, store.writes().size(), "no page written by two partitions");
+    }
+
+    @Test
+    void flushLruOfEveryPartitionMustTogetherFreeFrames() throws Exception {
+        BufferPool pool = open(config(64, 4));
+        for (int i = 0; i < 64; i++) {
+            modify(pool, page(1 + i % 3, 64L * i), i, 10 + 2L * i, 11 + 2L * i);
+        }
+        long freeBefore = pool.stats().freeFrames();
+        long freed = 0;
+        for (int p = 0; p < pool.flushPartitions(); p++) {
+            freed += pool.flushLru(p, 4);
+        }
+        assertTrue(freed >= Math.min(4, pool.flushPartitions() * 4L), "freed " + freed);
+        assertEquals(freeBefore + freed, pool.stats().freeFrames());
+        for (int i = 0; i < 64; i++) {
+            PageId id = page(1 + i % 3, 64L * i);
+            assertEquals(i, marker(pool, id), "a freed dirty page must have been written first: " + id);
+        }
+    }
+
+    @Test
+    void aFlushPartitionOutsideTheRangeMustBeRefusedNamingTheRange() throws Exception {
+        BufferPool pool = open(config(64, 2));
+        int partitions = pool.flushPartitions();
+        for (int bad : new int[] {-1, partitions}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> pool.flushList(bad, 1, Long.MAX_VALUE));
+            assertTrue(e.getMessage().contains(String.valueOf(bad)) && e.getMessage().contains("0 to " + (partitions - 1)),
+                    e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> pool.flushLru(bad, 1));
+        }
+    }
+
+    @Test
     void writesMustCarryTheNewestLsnSoTheStoreCanKeepTheWriteAheadRule() throws Exception {
         BufferPool pool = open(config(32, 1));
         PageId id = page(1, 1);

@@ -608,6 +608,37 @@ public final class LruBufferPool implements BufferPool {
     @Override
     public long flushList(long maxPages, long lsnLimit) throws IOException {
         checkOpen("flushList");
+        return flushList(instances, maxPages, lsnLimit);
+    }
+
+    /** One partition per instance: an instance's lists are guarded by its own locks. */
+    @Override
+    public int flushPartitions() {
+        return instances.length;
+    }
+
+    @Override
+    public long flushList(int partition, long maxPages, long lsnLimit) throws IOException {
+        checkOpen("flushList");
+        return flushList(new PoolInstance[] {partitionInstance(partition)}, maxPages, lsnLimit);
+    }
+
+    @Override
+    public long flushLru(int partition, long maxPages) throws IOException {
+        checkOpen("flushLru");
+        return flushLru(partitionInstance(partition), maxPages);
+    }
+
+    private PoolInstance partitionInstance(int partition) {
+        if (partition < 0 || partition >= instances.length) {
+            throw new IllegalArgumentException("flush partition " + partition + " does not exist; allowed: 0 to "
+                    + (instances.length - 1));
+        }
+        return instances[partition];
+    }
+
+    /** Oldest modification first across {@code from}, in batches. */
+    private long flushList(PoolInstance[] from, long maxPages, long lsnLimit) throws IOException {
         long written = 0;
         List<DirtyPage> candidates = new ArrayList<>();
         // A page changed while its copy was written stays dirty (with its old oldest LSN) and would
@@ -616,7 +647,7 @@ public final class LruBufferPool implements BufferPool {
         while (written < maxPages) {
             int want = (int) Math.min(FLUSH_BATCH_PAGES, maxPages - written);
             candidates.clear();
-            for (PoolInstance instance : instances) {
+            for (PoolInstance instance : from) {
                 instance.gatherFlushCandidates(want, lsnLimit, tried, candidates);
             }
             if (candidates.isEmpty()) {
@@ -637,34 +668,38 @@ public final class LruBufferPool implements BufferPool {
         checkOpen("flushLru");
         long freed = 0;
         for (int i = 0; i < instances.length && freed < maxPages; i++) {
-            PoolInstance instance = instances[i];
             long quota = (maxPages - freed + instances.length - i - 1) / (instances.length - i);
-            List<DirtyPage> dirty = new ArrayList<>();
-            long freedHere = 0;
-            instance.lock.lock();
-            try {
-                int scanned = 0;
-                for (int f = instance.lruTail; f != NIL && scanned < lruScanDepth && freedHere + dirty.size() < quota;
-                        scanned++) {
-                    int prev = instance.lruPrevLocked(f);
-                    if (instance.evictIfReplaceableLocked(f)) {
-                        freedHere++;
-                    } else {
-                        DirtyPage page = instance.dirtyCandidateLocked(f);
-                        if (page != null) {
-                            dirty.add(page);
-                        }
-                    }
-                    f = prev;
-                }
-            } finally {
-                instance.lock.unlock();
-            }
-            long[] freedByWrites = {0};
-            writeDirty(dirty, Long.MAX_VALUE, false, true, freedByWrites);
-            freed += freedHere + freedByWrites[0];
+            freed += flushLru(instances[i], quota);
         }
         return freed;
+    }
+
+    /** Frees up to {@code quota} frames from one instance's LRU tail, writing dirty ones first. */
+    private long flushLru(PoolInstance instance, long quota) throws IOException {
+        List<DirtyPage> dirty = new ArrayList<>();
+        long freedHere = 0;
+        instance.lock.lock();
+        try {
+            int scanned = 0;
+            for (int f = instance.lruTail; f != NIL && scanned < lruScanDepth && freedHere + dirty.size() < quota;
+                    scanned++) {
+                int prev = instance.lruPrevLocked(f);
+                if (instance.evictIfReplaceableLocked(f)) {
+                    freedHere++;
+                } else {
+                    DirtyPage page = instance.dirtyCandidateLocked(f);
+                    if (page != null) {
+                        dirty.add(page);
+                    }
+                }
+                f = prev;
+            }
+        } finally {
+            instance.lock.unlock();
+        }
+        long[] freedByWrites = {0};
+        writeDirty(dirty, Long.MAX_VALUE, false, true, freedByWrites);
+        return freedHere + freedByWrites[0];
     }
 
     /**

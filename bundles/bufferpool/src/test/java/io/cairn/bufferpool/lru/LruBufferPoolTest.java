@@ -365,7 +365,8 @@ class LruBufferPoolTest {
             touch(pool, 1, p);
         }
         assertTrue(store.await(() -> store.backgroundReads(1, 0, 64) == 64, BOUND));
-        assertEquals(64, pool.readAheadPages());
+        // The pool counts a read-ahead page after the store's read returned: wait for the count too.
+        assertTrue(store.await(() -> pool.readAheadPages() == 64, BOUND), "read-ahead pages " + pool.readAheadPages());
     }
 
     @Test

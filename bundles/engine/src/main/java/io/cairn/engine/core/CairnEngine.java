@@ -157,8 +157,11 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         int alignment = Math.max(4096, dataBackendStatus.capabilities() == null ? 4096
                 : dataBackendStatus.capabilities().bufferAlignmentBytes());
         BufferPoolConfig defaults = BufferPoolConfig.defaults(config.bufferPoolSizeBytes(), pageSize);
-        pool = parts.bufferPool().create(new BufferPoolConfig(defaults.sizeBytes(),
-                Math.min(defaults.chunkSizeBytes(), config.bufferPoolSizeBytes()), pageSize, defaults.instances(),
+        int instances = config.bufferPoolInstances() == 0 ? defaults.instances() : config.bufferPoolInstances();
+        // Every instance needs at least one chunk, so small pools with many instances get small chunks.
+        long chunkBytes = Math.max(pageSize,
+                Math.min(defaults.chunkSizeBytes(), config.bufferPoolSizeBytes() / instances) / pageSize * pageSize);
+        pool = parts.bufferPool().create(new BufferPoolConfig(defaults.sizeBytes(), chunkBytes, pageSize, instances,
                 alignment, defaults.oldBlocksPct(), defaults.oldBlocksTimeMillis(), defaults.lruScanDepth(),
                 defaults.readAheadThreshold()), store);
         flushRequests = new FlushRequests(new FlushRequests.Flusher() {

@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param ioCapacityPagesPerSecond the normal flushing budget
  * @param ioCapacityMaxPagesPerSecond the maximum flushing budget outside sync flushing
  * @param watchdogThresholdMillis waits older than this are logged with what they wait for
+ * @param bufferPoolInstances buffer pool instances (each with its own lists and locks), 0 for
+ *     InnoDB's rule: 8 from 1 GiB up, else 1
+ * @param pageCleanerThreads threads that write a cleaner round's pages, the cleaner's own thread
+ *     included (InnoDB's {@code innodb_page_cleaners}); more than the pool's instances are not used
  */
 public record EngineConfig(
         Path home,
@@ -29,7 +33,14 @@ public record EngineConfig(
         long cleanerIntervalMillis,
         long ioCapacityPagesPerSecond,
         long ioCapacityMaxPagesPerSecond,
-        long watchdogThresholdMillis) {
+        long watchdogThresholdMillis,
+        int bufferPoolInstances,
+        int pageCleanerThreads) {
+
+    /** InnoDB's {@code innodb_page_cleaners} default. */
+    public static final int DEFAULT_PAGE_CLEANER_THREADS = 4;
+    /** Upper bound of both {@code bufferPoolInstances} and {@code pageCleanerThreads} (InnoDB's limit). */
+    public static final int MAX_INSTANCES = 64;
 
     public EngineConfig {
         Objects.requireNonNull(home, "home");
@@ -42,6 +53,17 @@ public record EngineConfig(
         InvalidSettingException.requireRange("ioCapacityMaxPagesPerSecond", ioCapacityMaxPagesPerSecond,
                 ioCapacityPagesPerSecond, 2_000_000);
         InvalidSettingException.requireRange("watchdogThresholdMillis", watchdogThresholdMillis, 100, 3_600_000);
+        InvalidSettingException.requireRange("bufferPoolInstances", bufferPoolInstances, 0, MAX_INSTANCES);
+        InvalidSettingException.requireRange("pageCleanerThreads", pageCleanerThreads, 1, MAX_INSTANCES);
+    }
+
+    /** The settings before instances and cleaner threads were settings: both at their defaults. */
+    public EngineConfig(Path home, int pageSizeBytes, long bufferPoolSizeBytes, long redoCapacityBytes,
+            CommitDurability commitDurability, DoublewriteMode doublewrite, long cleanerIntervalMillis,
+            long ioCapacityPagesPerSecond, long ioCapacityMaxPagesPerSecond, long watchdogThresholdMillis) {
+        this(home, pageSizeBytes, bufferPoolSizeBytes, redoCapacityBytes, commitDurability, doublewrite,
+                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis, 0,
+                DEFAULT_PAGE_CLEANER_THREADS);
     }
 
     /** Production-sane defaults for a home. */
@@ -53,30 +75,49 @@ public record EngineConfig(
     /** This config with another buffer pool size. */
     public EngineConfig withBufferPoolSizeBytes(long sizeBytes) {
         return new EngineConfig(home, pageSizeBytes, sizeBytes, redoCapacityBytes, commitDurability, doublewrite,
-                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis);
+                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis,
+                bufferPoolInstances, pageCleanerThreads);
     }
 
     /** This config with another redo capacity. */
     public EngineConfig withRedoCapacityBytes(long capacityBytes) {
         return new EngineConfig(home, pageSizeBytes, bufferPoolSizeBytes, capacityBytes, commitDurability, doublewrite,
-                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis);
+                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis,
+                bufferPoolInstances, pageCleanerThreads);
     }
 
     /** This config with another doublewrite mode. */
     public EngineConfig withDoublewrite(DoublewriteMode mode) {
         return new EngineConfig(home, pageSizeBytes, bufferPoolSizeBytes, redoCapacityBytes, commitDurability, mode,
-                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis);
+                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis,
+                bufferPoolInstances, pageCleanerThreads);
     }
 
     /** This config with another default commit durability. */
     public EngineConfig withCommitDurability(CommitDurability durability) {
         return new EngineConfig(home, pageSizeBytes, bufferPoolSizeBytes, redoCapacityBytes, durability, doublewrite,
-                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis);
+                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis,
+                bufferPoolInstances, pageCleanerThreads);
     }
 
     /** This config with another page cleaner interval. */
     public EngineConfig withCleanerIntervalMillis(long intervalMillis) {
         return new EngineConfig(home, pageSizeBytes, bufferPoolSizeBytes, redoCapacityBytes, commitDurability, doublewrite,
-                intervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis);
+                intervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis,
+                bufferPoolInstances, pageCleanerThreads);
+    }
+
+    /** This config with another buffer pool instance count (0: InnoDB's rule). */
+    public EngineConfig withBufferPoolInstances(int instances) {
+        return new EngineConfig(home, pageSizeBytes, bufferPoolSizeBytes, redoCapacityBytes, commitDurability, doublewrite,
+                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis,
+                instances, pageCleanerThreads);
+    }
+
+    /** This config with another number of page cleaner threads. */
+    public EngineConfig withPageCleanerThreads(int threads) {
+        return new EngineConfig(home, pageSizeBytes, bufferPoolSizeBytes, redoCapacityBytes, commitDurability, doublewrite,
+                cleanerIntervalMillis, ioCapacityPagesPerSecond, ioCapacityMaxPagesPerSecond, watchdogThresholdMillis,
+                bufferPoolInstances, threads);
     }
 }

@@ -9,6 +9,7 @@ import io.cairn.flush.FlushUrgency;
 import io.cairn.status.FlushStatus;
 import io.cairn.redo.RedoLog;
 import io.cairn.status.HardLimit;
+import java.io.IOException;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -18,14 +19,15 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The background flusher, in rounds: serve the standing flush request, flush by the I/O budget,
- * flush harder near the redo limit (past the adaptive point of {@link RedoSpace} at the maximum
- * budget, past its sync point synchronously and without a cap), advance the checkpoint, run the wait watchdog. One named
- * thread; stoppable; an exception in a round is logged (at most once a minute) and the next round
- * runs, so nothing stops the cleaner.
+ * The background flusher, in rounds: ask the bound flush policy for a plan, apply the hard limits
+ * over it (plan size cap, free-frame floor, sync flushing past the redo sync point, urgent
+ * flushing for waiters), write the pages, advance the checkpoint, run the wait watchdog. A named
+ * coordinator thread, stoppable; an exception in a round is logged (at most once a minute) and
+ * the next round runs, so nothing stops the cleaner.
  *
- * <p>Flush policies (issue #5) will decide the budget of ordinary rounds; the redo-limit stages
- * here are the engine's hard limits and stay whatever a policy says.
+ * <p>The writes of a round go to {@link FlushWorkers}: when the buffer pool divides into flush
+ * partitions (instances), each partition is flushed by one thread at a time, the coordinator
+ * among them, with the round's page budget split over the partitions.
  */
 final class PageCleaner {
 
@@ -40,10 +42,13 @@ final class PageCleaner {
     private static final int PLAN_CAP_FACTOR = 4;
     private static final int HISTOGRAM_BUCKETS = 16;
     private static final long POLICY_TIME_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Passes over the partitions that still have pages below the limit, before a round gives up its budget's rest. */
+    private static final int MAX_FLUSH_PASSES = 4;
 
     private final LongAdder rounds = new LongAdder();
     private final Map<HardLimit, LongAdder> roundsWithLimit = new EnumMap<>(HardLimit.class);
     private final PolicyRunner policies;
+    private final FlushWorkers workers;
     private volatile Set<HardLimit> lastLimits = Set.of();
     private volatile FlushPlan lastPlan;
     // The rest is the cleaner thread's own.
@@ -62,6 +67,9 @@ final class PageCleaner {
         for (HardLimit limit : HardLimit.values()) {
             roundsWithLimit.put(limit, new LongAdder());
         }
+        // The coordinator is one of the threads, as in InnoDB; more threads than partitions would idle.
+        int threads = Math.min(config.pageCleanerThreads(), engine.pool().flushPartitions());
+        this.workers = new FlushWorkers(Math.max(0, threads - 1), engine.waits());
         this.thread = new Thread(this::run, "cairn-page-cleaner");
         this.thread.setDaemon(true);
         engine.flushRequests().onRequest(() -> LockSupport.unpark(thread));
@@ -83,6 +91,7 @@ final class PageCleaner {
             }
         }
         policies.close();
+        workers.close();
     }
 
     private void run() {
@@ -146,14 +155,14 @@ final class PageCleaner {
         long requested = engine.flushRequests().target();
         long oldest = pool.oldestModificationLsn();
         if (requested > 0 && oldest != 0 && oldest < requested) {
-            pool.flushList(Long.MAX_VALUE, requested);
+            flushList(pool, Long.MAX_VALUE, requested);
             limits.add(HardLimit.URGENT_WAITER);
         }
         if (flushListPages > 0) {
-            pool.flushList(flushListPages, lsnLimit);
+            flushList(pool, flushListPages, lsnLimit);
         }
         if (lruPages > 0) {
-            pool.flushLru(lruPages);
+            flushLru(pool, lruPages);
         }
         engine.checkpointNow();
         engine.flushRequests().cleanerRoundDone();
@@ -170,6 +179,69 @@ final class PageCleaner {
             case ELEVATED -> config.cleanerIntervalMillis() / 4;
             default -> config.cleanerIntervalMillis();
         };
+    }
+
+    /**
+     * Writes up to {@code maxPages} pages below {@code lsnLimit}, oldest first within each
+     * partition, the partitions in parallel. The budget is split evenly (as InnoDB splits it over
+     * instances); what a partition with fewer such pages leaves unused goes to the others in a
+     * further pass.
+     *
+     * @return pages written
+     */
+    private long flushList(BufferPool pool, long maxPages, long lsnLimit) throws IOException {
+        int partitions = pool.flushPartitions();
+        if (partitions == 1 || workers.workerThreads() == 0) {
+            return pool.flushList(maxPages, lsnLimit);
+        }
+        int[] active = new int[partitions];
+        for (int p = 0; p < partitions; p++) {
+            active[p] = p;
+        }
+        int activeCount = partitions;
+        long remaining = maxPages;
+        long written = 0;
+        for (int pass = 0; pass < MAX_FLUSH_PASSES && remaining > 0 && activeCount > 0; pass++) {
+            // An exact split: the first (remaining % active) partitions take one page more.
+            int count = (int) Math.min(activeCount, remaining);
+            long[] quota = new long[count];
+            for (int i = 0; i < count; i++) {
+                quota[i] = remaining == Long.MAX_VALUE ? Long.MAX_VALUE
+                        : remaining / count + (i < remaining % count ? 1 : 0);
+            }
+            long[] wrote = new long[count];
+            int[] these = java.util.Arrays.copyOf(active, count);
+            long sum = workers.run(count, i -> wrote[i] = pool.flushList(these[i], quota[i], lsnLimit));
+            written += sum;
+            if (remaining == Long.MAX_VALUE) {
+                break; // every partition was flushed down to the limit
+            }
+            remaining -= Math.min(remaining, sum);
+            int kept = 0;
+            for (int i = 0; i < count; i++) {
+                if (wrote[i] >= quota[i]) {
+                    active[kept++] = these[i]; // may have more pages below the limit
+                }
+            }
+            for (int i = count; i < activeCount; i++) {
+                active[kept++] = active[i]; // had no share this pass
+            }
+            activeCount = kept;
+        }
+        return written;
+    }
+
+    /** Frees up to {@code maxPages} frames from the LRU tails, the budget split evenly over the partitions. */
+    private long flushLru(BufferPool pool, long maxPages) throws IOException {
+        int partitions = pool.flushPartitions();
+        if (partitions == 1 || workers.workerThreads() == 0) {
+            return pool.flushLru(maxPages);
+        }
+        int count = (int) Math.min(partitions, maxPages);
+        // With fewer pages than partitions, the partitions take turns round by round.
+        int first = (int) (roundNo % partitions);
+        return workers.run(count, i -> pool.flushLru((first + i) % partitions,
+                maxPages / count + (i < maxPages % count ? 1 : 0)));
     }
 
     /** The snapshot the policy plans from, with the rates measured since the previous round. */

@@ -93,6 +93,15 @@ public final class EngineComponent {
         @AttributeDefinition(name = "Watchdog threshold (ms)", description = "Waits longer than this are logged.")
         long watchdogThresholdMillis() default 5000;
 
+        @AttributeDefinition(name = "Buffer pool instances",
+                description = "From 1 to 64, or 0 for 8 from 1 GiB up and 1 below (innodb_buffer_pool_instances).")
+        int bufferPoolInstances() default 0;
+
+        @AttributeDefinition(name = "Page cleaner threads",
+                description = "From 1 to 64 threads writing a round's pages, at most one per buffer pool instance"
+                        + " (innodb_page_cleaners).")
+        int pageCleanerThreads() default EngineConfig.DEFAULT_PAGE_CLEANER_THREADS;
+
         @AttributeDefinition(name = "Data backend filter", description = "Which StorageBackend serves data files.")
         String dataBackend_target() default "(cairn.backend=buffered)";
 
@@ -311,6 +320,7 @@ public final class EngineComponent {
                 CommitDurability.parse("commitDurability", config.commitDurability()),
                 DoublewriteMode.parse("doublewrite", config.doublewrite()),
                 config.cleanerIntervalMillis(), config.ioCapacityPagesPerSecond(),
-                config.ioCapacityMaxPagesPerSecond(), config.watchdogThresholdMillis());
+                config.ioCapacityMaxPagesPerSecond(), config.watchdogThresholdMillis(), config.bufferPoolInstances(),
+                config.pageCleanerThreads());
     }
 }

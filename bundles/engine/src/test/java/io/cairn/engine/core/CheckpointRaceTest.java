@@ -6,17 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.bufferpool.BufferPool;
 import io.cairn.bufferpool.BufferPoolConfig;
 import io.cairn.bufferpool.BufferPoolProvider;
-import io.cairn.bufferpool.BufferPoolStats;
-import io.cairn.bufferpool.FixMode;
-import io.cairn.bufferpool.LatchMode;
-import io.cairn.bufferpool.PageHandle;
-import io.cairn.bufferpool.PageId;
 import io.cairn.bufferpool.PageStore;
 import io.cairn.bufferpool.lru.LruBufferPool;
 import io.cairn.engine.MiniTransaction;
 import io.cairn.engine.PageRef;
 import io.cairn.engine.Tablespace;
-import io.cairn.flush.DirtyPageHistogram;
 import io.cairn.io.buffered.BufferedStorageBackend;
 import io.cairn.io.buffered.SyncMethod;
 import io.cairn.redo.CommitDurability;
@@ -40,12 +34,11 @@ class CheckpointRaceTest {
     Path root;
 
     /** The LRU pool, but able to run a task in the middle of one oldestModificationLsn() call. */
-    private static final class InterceptingPool implements BufferPool {
-        final LruBufferPool delegate;
+    private static final class InterceptingPool extends ForwardingPool {
         final AtomicReference<Runnable> duringOldestRead = new AtomicReference<>();
 
         InterceptingPool(LruBufferPool delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -56,51 +49,6 @@ class CheckpointRaceTest {
                 task.run(); // after the value was taken: the caller now holds a stale answer
             }
             return oldest;
-        }
-
-        @Override
-        public int pageSizeBytes() {
-            return delegate.pageSizeBytes();
-        }
-
-        @Override
-        public PageHandle fix(PageId pageId, LatchMode latchMode, FixMode fixMode) throws IOException {
-            return delegate.fix(pageId, latchMode, fixMode);
-        }
-
-        @Override
-        public long flushList(long maxPages, long lsnLimit) throws IOException {
-            return delegate.flushList(maxPages, lsnLimit);
-        }
-
-        @Override
-        public long flushLru(long maxPages) throws IOException {
-            return delegate.flushLru(maxPages);
-        }
-
-        @Override
-        public DirtyPageHistogram dirtyHistogram(int buckets) {
-            return delegate.dirtyHistogram(buckets);
-        }
-
-        @Override
-        public void evictTablespace(int spaceId) {
-            delegate.evictTablespace(spaceId);
-        }
-
-        @Override
-        public void resize(long sizeBytes) throws IOException {
-            delegate.resize(sizeBytes);
-        }
-
-        @Override
-        public BufferPoolStats stats() {
-            return delegate.stats();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 

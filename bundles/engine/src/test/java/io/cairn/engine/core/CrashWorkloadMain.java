@@ -48,10 +48,14 @@ public final class CrashWorkloadMain {
     private CrashWorkloadMain() {
     }
 
-    /** The config both processes use: a pool of 64 pages against a few hundred pages in use. */
+    /**
+     * The config both processes use: a pool of 64 pages against a few hundred pages in use, in two
+     * instances, so the cleaner and its worker flush in parallel when the process is killed.
+     */
     static EngineConfig config(Path home, CommitDurability durability, DoublewriteMode doublewrite) {
         return EngineConfig.defaults(home).withBufferPoolSizeBytes(1L << 20).withRedoCapacityBytes(2L << 20)
-                .withCommitDurability(durability).withDoublewrite(doublewrite).withCleanerIntervalMillis(50);
+                .withCommitDurability(durability).withDoublewrite(doublewrite).withCleanerIntervalMillis(50)
+                .withBufferPoolInstances(2).withPageCleanerThreads(2);
     }
 
     /** The fixed pages commit {@code (thread, seq)} writes, ascending (the latch order). */

@@ -75,8 +75,10 @@ class DropTablespaceRaceTest {
         System.out.println("DropTablespaceRaceTest: " + iterations + " drops, seed " + seed);
         Path home = root.resolve("home");
         ReadAheadCountingBackend backend = new ReadAheadCountingBackend(new BufferedStorageBackend(SyncMethod.FDATASYNC));
+        // Two instances: the cleaner's worker flushes a partition while the drop evicts the tablespace.
         EngineConfig config = EngineConfig.defaults(home).withBufferPoolSizeBytes(1L << 20)
-                .withRedoCapacityBytes(8L << 20).withCleanerIntervalMillis(20);
+                .withRedoCapacityBytes(8L << 20).withCleanerIntervalMillis(20).withBufferPoolInstances(2)
+                .withPageCleanerThreads(2);
 
         Logger cairnLogger = Logger.getLogger("io.cairn");
         WarningCollector warnings = new WarningCollector();

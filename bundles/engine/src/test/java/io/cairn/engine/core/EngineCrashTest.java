@@ -37,8 +37,9 @@ class EngineCrashTest {
     Path root;
 
     private EngineConfig config(Path home, DoublewriteMode doublewrite) {
+        // Four instances: the cleaner's rounds are written by its worker threads, batches in parallel.
         return EngineConfig.defaults(home).withBufferPoolSizeBytes(8L << 20).withRedoCapacityBytes(4L << 20)
-                .withDoublewrite(doublewrite);
+                .withDoublewrite(doublewrite).withBufferPoolInstances(4).withPageCleanerThreads(4);
     }
 
     /** One mini-transaction writes the same counter into every page: all pages or none must show it. */
