@@ -1,0 +1,428 @@
+package io.cairn.kv.btree;
+
+import io.cairn.engine.Engine;
+import io.cairn.engine.MiniTransaction;
+import io.cairn.engine.NoSuchTablespaceException;
+import io.cairn.engine.Tablespace;
+import io.cairn.engine.TablespaceExistsException;
+import io.cairn.kv.KeyTooLargeException;
+import io.cairn.kv.KeyValueStore;
+import io.cairn.kv.NoSuchTableException;
+import io.cairn.kv.StorageFailureException;
+import io.cairn.kv.StoreClosedException;
+import io.cairn.kv.Table;
+import io.cairn.kv.TableExistsException;
+import io.cairn.kv.ValueTooLargeException;
+import io.cairn.kv.WriteBatch;
+import io.cairn.redo.CommitDurability;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The {@link KeyValueStore} on an engine: one B+tree per table, one tablespace per table with the
+ * table's name. Plain Java; the OSGi component and the embedded API both wrap it.
+ *
+ * <p>Every change, a single put as well as a batch over several tables, is one mini-transaction,
+ * so it is atomic across a crash and as durable as its commit says.
+ */
+public final class BTreeStore implements KeyValueStore {
+
+    private final Engine engine;
+    private final Map<String, BTree> trees = new ConcurrentHashMap<>();
+    /** Held shared by every operation, exclusively by close and by table creation and removal. */
+    private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+    private final boolean closeEngine;
+
+    /**
+     * A store over {@code engine}.
+     *
+     * @param closeEngine whether {@link #close()} also closes the engine (embedded use)
+     */
+    public BTreeStore(Engine engine, boolean closeEngine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.closeEngine = closeEngine;
+    }
+
+    /** The engine this store writes through. */
+    public Engine engine() {
+        return engine;
+    }
+
+    // ------------------------------------------------------------------------------ tables
+
+    @Override
+    public Table createTable(String name) {
+        Objects.requireNonNull(name, "name");
+        lockStore(true, "create table " + name);
+        try {
+            Tablespace space;
+            try {
+                space = engine.createTablespace(name);
+            } catch (TablespaceExistsException e) {
+                throw new TableExistsException("table " + name + " exists already");
+            }
+            BTree tree = new BTree(name, space);
+            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                tree.open(mtr);
+                mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+            }
+            trees.put(name, tree);
+            return new BTreeTable(this, tree);
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot create table " + name, e);
+        } finally {
+            unlockStore(true);
+        }
+    }
+
+    @Override
+    public Table table(String name) {
+        Objects.requireNonNull(name, "name");
+        lockStore(false, "open table " + name);
+        try {
+            return new BTreeTable(this, tree(name));
+        } finally {
+            unlockStore(false);
+        }
+    }
+
+    /** The open tree of a table, opening it on first use. */
+    private BTree tree(String name) {
+        BTree tree = trees.get(name);
+        if (tree != null && !tree.dropped()) {
+            return tree;
+        }
+        Tablespace space;
+        try {
+            space = engine.tablespace(name);
+        } catch (NoSuchTablespaceException e) {
+            throw new NoSuchTableException("no table " + name + "; tables: " + engine.tablespaceNames());
+        }
+        BTree opened = new BTree(name, space);
+        BTree raced = trees.putIfAbsent(name, opened);
+        return raced != null && !raced.dropped() ? raced : opened;
+    }
+
+    @Override
+    public List<String> tableNames() {
+        lockStore(false, "list tables");
+        try {
+            return engine.tablespaceNames();
+        } finally {
+            unlockStore(false);
+        }
+    }
+
+    @Override
+    public void dropTable(String name) {
+        Objects.requireNonNull(name, "name");
+        lockStore(true, "drop table " + name);
+        try {
+            BTree tree = tree(name);
+            tree.lock.writeLock().lock();
+            try {
+                engine.dropTablespace(name);
+                tree.markDropped();
+                trees.remove(name, tree);
+            } finally {
+                tree.lock.writeLock().unlock();
+            }
+        } catch (NoSuchTablespaceException e) {
+            throw new NoSuchTableException("no table " + name);
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot drop table " + name, e);
+        } finally {
+            unlockStore(true);
+        }
+    }
+
+    @Override
+    public void truncateTable(String name) {
+        Objects.requireNonNull(name, "name");
+        lockStore(true, "truncate table " + name);
+        try {
+            BTree tree = tree(name);
+            tree.lock.writeLock().lock();
+            try {
+                tree.replaceSpace(engine.truncateTablespace(name));
+                try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                    tree.open(mtr);
+                    mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+                }
+            } finally {
+                tree.lock.writeLock().unlock();
+            }
+        } catch (NoSuchTablespaceException e) {
+            throw new NoSuchTableException("no table " + name);
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot truncate table " + name, e);
+        } finally {
+            unlockStore(true);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ changes
+
+    @Override
+    public WriteBatch newBatch() {
+        return new Batch();
+    }
+
+    @Override
+    public void write(WriteBatch batch) {
+        write(batch, null);
+    }
+
+    @Override
+    public void write(WriteBatch batch, CommitDurability durability) {
+        Objects.requireNonNull(batch, "batch");
+        if (!(batch instanceof Batch b)) {
+            throw new IllegalArgumentException("the batch was not made by this store's newBatch()");
+        }
+        List<Change> changes = b.changes();
+        if (!changes.isEmpty()) {
+            apply(changes, durability, "write a batch of " + changes.size());
+        }
+    }
+
+    /** One put (value not null) or delete in a tree. */
+    record Change(BTree tree, byte[] key, byte[] value) {
+    }
+
+    static void checkKey(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        if (key.length == 0 || key.length > MAX_KEY_BYTES) {
+            throw new KeyTooLargeException(key.length);
+        }
+    }
+
+    static void checkValue(byte[] value) {
+        Objects.requireNonNull(value, "value");
+        if (value.length > MAX_VALUE_BYTES) {
+            throw new ValueTooLargeException(value.length);
+        }
+    }
+
+    /**
+     * Applies changes as one mini-transaction: first on the shared path, and if any change needs a
+     * split or pages allocated or freed, again with the trees locked exclusively. Trees are locked
+     * in name order and keys changed in key order, so concurrent batches never wait for each other
+     * in a cycle.
+     *
+     * @return per change, whether the key was present before
+     */
+    boolean[] apply(List<Change> changes, CommitDurability durability, String what) {
+        // Sorted by tree and key, later changes of the same key replacing earlier ones.
+        Map<String, Change> last = new LinkedHashMap<>();
+        for (Change c : changes) {
+            last.put(c.tree().name + '\u0000' + hex(c.key()), c);
+        }
+        List<Change> sorted = new ArrayList<>(last.values());
+        sorted.sort(Comparator.<Change, String>comparing(c -> c.tree().name)
+                .thenComparing(Change::key, Arrays::compareUnsigned));
+        List<BTree> involved = new ArrayList<>();
+        for (Change c : sorted) {
+            if (involved.isEmpty() || involved.get(involved.size() - 1) != c.tree()) {
+                involved.add(c.tree());
+            }
+        }
+        lockStore(false, what);
+        try {
+            BTree.Outcome[] outcomes = attempt(sorted, involved, false, durability);
+            if (outcomes == null) {
+                outcomes = attempt(sorted, involved, true, durability);
+            }
+            Map<Change, Boolean> present = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < sorted.size(); i++) {
+                present.put(sorted.get(i), outcomes[i] == BTree.Outcome.REPLACED || outcomes[i] == BTree.Outcome.DELETED);
+            }
+            boolean[] result = new boolean[changes.size()];
+            for (int i = 0; i < changes.size(); i++) {
+                Boolean p = present.get(changes.get(i));
+                result[i] = p != null && p;
+            }
+            return result;
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot " + what, e);
+        } finally {
+            unlockStore(false);
+        }
+    }
+
+    /** One try; null if the shared path was not enough (nothing changed then). */
+    private BTree.Outcome[] attempt(List<Change> sorted, List<BTree> involved, boolean exclusive,
+            CommitDurability durability) throws IOException {
+        List<java.util.concurrent.locks.Lock> held = new ArrayList<>();
+        try {
+            for (BTree tree : involved) {
+                java.util.concurrent.locks.Lock l = exclusive ? tree.lock.writeLock() : tree.lock.readLock();
+                l.lock();
+                held.add(l);
+                requireLive(tree);
+            }
+            byte[] scratch = new byte[MAX_KEY_BYTES];
+            BTree.Outcome[] outcomes = new BTree.Outcome[sorted.size()];
+            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                for (BTree tree : involved) {
+                    if (!tree.opened()) {
+                        if (!exclusive) {
+                            return null; // opening may create the root: needs the tree to itself
+                        }
+                        tree.open(mtr);
+                    }
+                }
+                for (int i = 0; i < sorted.size(); i++) {
+                    Change c = sorted.get(i);
+                    BTree.Outcome o = exclusive ? c.tree().changeExclusive(mtr, c.key(), c.value(), scratch)
+                            : c.tree().changeInLeaf(mtr, c.key(), c.value(), scratch);
+                    if (o == BTree.Outcome.NEEDS_EXCLUSIVE) {
+                        return null; // closing the mini-transaction undoes what this try changed
+                    }
+                    outcomes[i] = o;
+                }
+                if (durability == null) {
+                    mtr.commit();
+                } else {
+                    mtr.commit(durability);
+                }
+            } catch (NoSuchTablespaceException e) {
+                throw new NoSuchTableException("a table of this change was dropped: " + e.getMessage());
+            }
+            return outcomes;
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------ reading
+
+    /** Runs a read under the tree's shared lock in a mini-transaction that changes nothing. */
+    <T> T read(BTree tree, String what, TreeRead<T> body) {
+        lockStore(false, what);
+        try {
+            tree.lock.readLock().lock();
+            try {
+                requireLive(tree);
+                if (!tree.opened()) {
+                    tree.lock.readLock().unlock();
+                    tree.lock.writeLock().lock();
+                    try {
+                        requireLive(tree);
+                        if (!tree.opened()) {
+                            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                                tree.open(mtr);
+                                mtr.commit();
+                            }
+                        }
+                    } finally {
+                        tree.lock.readLock().lock();
+                        tree.lock.writeLock().unlock();
+                    }
+                }
+                try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                    return body.run(mtr);
+                }
+            } catch (NoSuchTablespaceException e) {
+                throw new NoSuchTableException("table " + tree.name + " was dropped");
+            } catch (IOException e) {
+                throw new StorageFailureException("cannot " + what, e);
+            } finally {
+                tree.lock.readLock().unlock();
+            }
+        } finally {
+            unlockStore(false);
+        }
+    }
+
+    @FunctionalInterface
+    interface TreeRead<T> {
+        T run(MiniTransaction mtr) throws IOException;
+    }
+
+    private static void requireLive(BTree tree) {
+        if (tree.dropped()) {
+            throw new NoSuchTableException("table " + tree.name + " was dropped");
+        }
+    }
+
+    /**
+     * Checks every table's structure and every page's checksum.
+     *
+     * @return one line per problem found, empty when every table is sound
+     */
+    public List<String> verify() {
+        List<String> problems = new ArrayList<>();
+        for (String name : tableNames()) {
+            BTree tree = tree(name);
+            TreeVerifier.Result result = read(tree, "verify table " + name, mtr -> TreeVerifier.verify(tree, mtr));
+            problems.addAll(result.problems());
+        }
+        return problems;
+    }
+
+    // ------------------------------------------------------------------------------ lifecycle
+
+    private void lockStore(boolean exclusive, String what) {
+        if (closed) {
+            throw new StoreClosedException("cannot " + what + ": the store is closed");
+        }
+        (exclusive ? storeLock.writeLock() : storeLock.readLock()).lock();
+        if (closed) {
+            (exclusive ? storeLock.writeLock() : storeLock.readLock()).unlock();
+            throw new StoreClosedException("cannot " + what + ": the store is closed");
+        }
+    }
+
+    private void unlockStore(boolean exclusive) {
+        (exclusive ? storeLock.writeLock() : storeLock.readLock()).unlock();
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        storeLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            storeLock.writeLock().unlock();
+        }
+        if (closeEngine) {
+            try {
+                engine.close();
+            } catch (Exception e) {
+                throw new StorageFailureException("the engine did not close cleanly",
+                        e instanceof IOException io ? io : new IOException(e.toString(), e));
+            }
+        }
+    }
+
+    private static String hex(byte[] key) {
+        StringBuilder sb = new StringBuilder(key.length * 2);
+        for (byte b : key) {
+            sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "BTreeStore[" + engine.home() + (closed ? ", closed" : "") + "]";
+    }
+}

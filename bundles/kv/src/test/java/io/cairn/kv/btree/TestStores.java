@@ -1,0 +1,46 @@
+package io.cairn.kv.btree;
+
+import io.cairn.bufferpool.BufferPool;
+import io.cairn.bufferpool.BufferPoolConfig;
+import io.cairn.bufferpool.BufferPoolProvider;
+import io.cairn.bufferpool.PageStore;
+import io.cairn.bufferpool.lru.LruBufferPool;
+import io.cairn.engine.core.CairnEngine;
+import io.cairn.engine.core.DoublewriteMode;
+import io.cairn.engine.core.EngineConfig;
+import io.cairn.io.buffered.BufferedStorageBackend;
+import io.cairn.io.buffered.SyncMethod;
+import io.cairn.redo.CommitDurability;
+import io.cairn.redo.log.CairnRedoLogProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Stores on a real engine in a test directory: the LRU pool, the redo log, buffered files. */
+final class TestStores {
+
+    private TestStores() {
+    }
+
+    static EngineConfig config(Path home, int pageSizeBytes) {
+        return new EngineConfig(home, pageSizeBytes, 8L << 20, 16L << 20, CommitDurability.WRITE_ON_COMMIT,
+                DoublewriteMode.ON, 50, 200, 2000, 5000);
+    }
+
+    static BTreeStore open(EngineConfig config) throws IOException {
+        BufferPoolProvider pool = new BufferPoolProvider() {
+            @Override
+            public String name() {
+                return LruBufferPool.NAME;
+            }
+
+            @Override
+            public BufferPool create(BufferPoolConfig poolConfig, PageStore store) {
+                return new LruBufferPool(poolConfig, store);
+            }
+        };
+        BufferedStorageBackend backend = new BufferedStorageBackend(SyncMethod.FDATASYNC);
+        CairnEngine engine = CairnEngine.open(config,
+                new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), null));
+        return new BTreeStore(engine, true);
+    }
+}
