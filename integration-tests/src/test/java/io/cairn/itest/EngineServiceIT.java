@@ -63,6 +63,27 @@ public class EngineServiceIT {
     }
 
     @Test
+    public void keyValueStoreServiceMustStoreAndVerifyTablesOnTheRunningEngine() throws Exception {
+        io.cairn.kv.KeyValueStore store = awaitService(io.cairn.kv.KeyValueStore.class);
+        io.cairn.kv.Table table = store.createTable("itest-kv");
+        for (int i = 0; i < 2000; i++) {
+            table.put(("key-" + i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("value-1999", new String(table.get("key-1999".getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8));
+        assertEquals(2000, table.count());
+        assertEquals(List.of(), store.verify());
+        assertTrue(store.tableNames().contains("itest-kv"));
+        try {
+            store.close();
+            fail("a client closed the server's store");
+        } catch (UnsupportedOperationException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("closed by the server"));
+        }
+        store.dropTable("itest-kv");
+    }
+
+    @Test
     public void engineMustOpenInTheServerHomeAndReportItsStatus() throws Exception {
         Engine engine = awaitService(Engine.class);
         assertEquals(EnginePhase.RUNNING, engine.phase());

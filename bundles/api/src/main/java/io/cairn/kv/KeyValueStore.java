@@ -60,6 +60,15 @@ public interface KeyValueStore extends AutoCloseable {
     void write(WriteBatch batch, CommitDurability durability);
 
     /**
+     * The structural check of every table: key order, parent and sibling links, each node's space
+     * accounting, and every page's checksum (each page is read). Runs beside normal traffic.
+     *
+     * @return one line per problem, each naming the table and page; empty when all is sound
+     * @throws StorageFailureException if a page cannot be read at all
+     */
+    List<String> verify();
+
+    /**
      * Closes the store (embedded use): waits for running operations, then stops the engine cleanly.
      * Every later call fails with {@link StoreClosedException}. Idempotent.
      */

@@ -22,7 +22,6 @@ import io.cairn.kv.btree.BTreeStore;
 import io.cairn.redo.log.CairnRedoLogProvider;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Cairn in a plain Java program: the engine, buffer pool, redo log, backends and flush policies of
@@ -65,18 +64,6 @@ public final class Cairn {
         } catch (IOException e) {
             throw new StorageFailureException("cannot open the Cairn home " + home.toAbsolutePath(), e);
         }
-    }
-
-    /**
-     * The structural check of every table of a store opened here.
-     *
-     * @return one line per problem, empty when all is well
-     */
-    public static List<String> verify(KeyValueStore store) {
-        if (!(store instanceof BTreeStore s)) {
-            throw new IllegalArgumentException("not a store opened by Cairn.open: " + store);
-        }
-        return s.verify();
     }
 
     private static StorageBackend backend(String name) {

@@ -38,7 +38,7 @@ class CairnTest {
                     Table t = store.table("t");
                     assertEquals(1000, t.count(), home.toString());
                     assertArrayEquals("v999".getBytes(), t.get("k999".getBytes()));
-                    assertEquals(List.of(), Cairn.verify(store));
+                    assertEquals(List.of(), store.verify());
                 }
             }
         }

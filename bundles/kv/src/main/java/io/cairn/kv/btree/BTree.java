@@ -217,6 +217,10 @@ final class BTree {
             if (!found) {
                 return Outcome.ABSENT;
             }
+            int after = usedBytes(leaf) - Node.cellBytes(leaf, Node.cellOffset(leaf, index)) - Node.SLOT_BYTES;
+            if (after < mergeThreshold(leaf) && leaf.pageNo() != rootPageNo) {
+                return Outcome.NEEDS_EXCLUSIVE; // the leaf may merge with a neighbour
+            }
             Node.remove(leaf, index);
             return Outcome.DELETED;
         }
@@ -256,6 +260,9 @@ final class BTree {
             Node.remove(leaf, index);
         }
         if (value == null) {
+            if (found) {
+                merge(mtr, path);
+            }
             return found ? Outcome.DELETED : Outcome.ABSENT;
         }
         byte[] cell = Node.leafCell(key, value, value.length, false);
@@ -361,6 +368,92 @@ final class BTree {
         Node.rewrite(r, false, level, Node.childOfCell(up), Node.NONE, right);
         Node.rewrite(node, false, level, Node.link1(node), Node.NONE, left);
         insertIntoParent(mtr, path, depth - 1, Node.internalCell(upKey, r.pageNo()));
+    }
+
+    /** Bytes of a node in use: header, slots and live cells (garbage and free space excluded). */
+    static int usedBytes(PageRef node) {
+        return Node.bodyBytes(node) - Node.contiguousFree(node) - Node.garbage(node);
+    }
+
+    /** Below a quarter of the body in use, a node tries to merge with a neighbour. */
+    static int mergeThreshold(PageRef node) {
+        return Node.bodyBytes(node) / 4;
+    }
+
+    /**
+     * After a delete: while the node at the end of {@code path} is underfull, merges it with its
+     * left neighbour under the same parent (the right one if it is the leftmost child) when both
+     * fit one node, removes the separator from the parent, frees the emptied page and goes on with
+     * the parent. A root left with one child takes that child's contents, so the tree shrinks by a
+     * level and the root stays where it is.
+     */
+    private void merge(MiniTransaction mtr, List<PageRef> path) throws IOException {
+        for (int depth = path.size() - 1; depth > 0; depth--) {
+            PageRef node = path.get(depth);
+            if (usedBytes(node) >= mergeThreshold(node)) {
+                return;
+            }
+            PageRef parent = path.get(depth - 1);
+            int position = childPosition(parent, node.pageNo());
+            long leftNo;
+            long rightNo;
+            int separator;
+            if (position >= 0) {
+                leftNo = position == 0 ? Node.link1(parent) : Node.child(parent, position - 1);
+                rightNo = node.pageNo();
+                separator = position;
+            } else if (Node.count(parent) > 0) {
+                leftNo = node.pageNo();
+                rightNo = Node.child(parent, 0);
+                separator = 0;
+            } else {
+                return; // an only child: nothing to merge with under this parent
+            }
+            PageRef left = leftNo == node.pageNo() ? node : mtr.writePage(space, leftNo);
+            PageRef right = rightNo == node.pageNo() ? node : mtr.writePage(space, rightNo);
+            boolean leaf = Node.isLeaf(node);
+            List<byte[]> cells = Node.cells(left);
+            if (!leaf) {
+                // The separator comes down, pointing at the right node's leftmost child.
+                cells.add(Node.internalCell(Node.key(parent, separator), Node.link1(right)));
+            }
+            cells.addAll(Node.cells(right));
+            if (Node.bytesOf(cells) > Node.bodyBytes(node) - Node.HEADER_BYTES) {
+                return; // the neighbour is too full; the node stays underfull until it grows or shrinks more
+            }
+            if (leaf) {
+                long farRight = Node.link1(right);
+                Node.rewrite(left, true, 0, farRight, Node.link2(left), cells);
+                if (farRight != Node.NONE) {
+                    Node.setLink2(mtr.writePage(space, farRight), left.pageNo());
+                }
+            } else {
+                Node.rewrite(left, false, Node.level(left), Node.link1(left), Node.NONE, cells);
+            }
+            Node.remove(parent, separator);
+            mtr.freePage(space, right.pageNo());
+            if (depth - 1 == 0 && Node.count(parent) == 0) {
+                // The root has one child left: it takes that child's place.
+                boolean childIsLeaf = Node.isLeaf(left);
+                Node.rewrite(parent, childIsLeaf, Node.level(left), childIsLeaf ? Node.NONE : Node.link1(left), Node.NONE,
+                        Node.cells(left));
+                mtr.freePage(space, left.pageNo());
+                return;
+            }
+        }
+    }
+
+    /** Where {@code child} hangs in {@code parent}: -1 for the leftmost child, else the cell index. */
+    private static int childPosition(PageRef parent, long child) {
+        if (Node.link1(parent) == child) {
+            return -1;
+        }
+        for (int i = 0, n = Node.count(parent); i < n; i++) {
+            if (Node.child(parent, i) == child) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("page " + child + " is not a child of page " + parent.pageNo());
     }
 
     /** The index that splits {@code cells} into two halves of about equal bytes, each non-empty. */

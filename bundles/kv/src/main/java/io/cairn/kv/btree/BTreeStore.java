@@ -356,11 +356,7 @@ public final class BTreeStore implements KeyValueStore {
         }
     }
 
-    /**
-     * Checks every table's structure and every page's checksum.
-     *
-     * @return one line per problem found, empty when every table is sound
-     */
+    @Override
     public List<String> verify() {
         List<String> problems = new ArrayList<>();
         for (String name : tableNames()) {

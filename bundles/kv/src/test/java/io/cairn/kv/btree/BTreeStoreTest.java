@@ -153,6 +153,36 @@ class BTreeStoreTest {
     }
 
     @Test
+    void deletingMostKeysMustMergeLeavesAndShrinkTheTree() {
+        Table t = store.createTable("t");
+        int n = 30_000;
+        for (int i = 0; i < n; i++) {
+            t.put(ByteBuffer.allocate(8).putLong(i * 7919L % n).array(), new byte[100]);
+        }
+        BTreeTable table = (BTreeTable) t;
+        long leavesBefore = table.leafPages();
+        int heightBefore = table.height();
+        assertTrue(heightBefore >= 2, "height " + heightBefore);
+        for (int i = 0; i < n; i++) {
+            if (i % 100 != 0) {
+                assertTrue(t.delete(ByteBuffer.allocate(8).putLong(i).array()), "key " + i);
+            }
+        }
+        assertEquals(n / 100, t.count());
+        long leavesAfter = table.leafPages();
+        assertTrue(leavesAfter <= leavesBefore / 10, leavesAfter + " leaves left of " + leavesBefore);
+        assertEquals(List.of(), store.verify());
+        for (int i = 0; i < n; i += 100) {
+            assertArrayEquals(new byte[100], t.get(ByteBuffer.allocate(8).putLong(i).array()), "key " + i);
+        }
+        for (int i = 0; i < n; i += 100) {
+            t.delete(ByteBuffer.allocate(8).putLong(i).array());
+        }
+        assertEquals(1, table.height(), "an empty table is one root leaf again");
+        assertEquals(List.of(), store.verify());
+    }
+
+    @Test
     void aClosedStoreMustRefuseEveryCall() {
         Table t = store.createTable("t");
         store.close();

@@ -27,6 +27,11 @@ final class TestStores {
     }
 
     static BTreeStore open(EngineConfig config) throws IOException {
+        return open(config, new BufferedStorageBackend(SyncMethod.FDATASYNC));
+    }
+
+    /** A store whose every file goes through {@code backend} (a fault-injecting one, say). */
+    static BTreeStore open(EngineConfig config, io.cairn.io.StorageBackend backend) throws IOException {
         BufferPoolProvider pool = new BufferPoolProvider() {
             @Override
             public String name() {
@@ -38,7 +43,6 @@ final class TestStores {
                 return new LruBufferPool(poolConfig, store);
             }
         };
-        BufferedStorageBackend backend = new BufferedStorageBackend(SyncMethod.FDATASYNC);
         CairnEngine engine = CairnEngine.open(config,
                 new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), null));
         return new BTreeStore(engine, true);
