@@ -1,10 +1,6 @@
 package io.cairn.bench.flush;
 
-import io.cairn.bufferpool.BufferPool;
-import io.cairn.bufferpool.BufferPoolConfig;
-import io.cairn.bufferpool.BufferPoolProvider;
-import io.cairn.bufferpool.PageStore;
-import io.cairn.bufferpool.lru.LruBufferPool;
+import io.cairn.bufferpool.lru.LruBufferPoolProvider;
 import io.cairn.engine.MiniTransaction;
 import io.cairn.engine.PageRef;
 import io.cairn.engine.Tablespace;
@@ -188,7 +184,7 @@ public final class FlushPolicyWorkloadMain {
                 s.durability(), DoublewriteMode.ON, defaults.cleanerIntervalMillis(), s.ioCapacityPagesPerSecond(),
                 s.ioCapacityMaxPagesPerSecond(), defaults.watchdogThresholdMillis(), s.poolInstances(), s.cleanerThreads());
         BufferedStorageBackend backend = new BufferedStorageBackend(SyncMethod.FDATASYNC);
-        CairnEngine.Parts parts = new CairnEngine.Parts(backend, backend, lruPool(), new CairnRedoLogProvider(), policy);
+        CairnEngine.Parts parts = new CairnEngine.Parts(backend, backend, new LruBufferPoolProvider(), new CairnRedoLogProvider(), policy);
         putSettings(meta, s, config);
 
         WriterCounters counters = new WriterCounters();
@@ -276,19 +272,6 @@ public final class FlushPolicyWorkloadMain {
         meta.put("free_check_limit_bytes", String.valueOf(limits.freeCheckLimitBytes()));
     }
 
-    private static BufferPoolProvider lruPool() {
-        return new BufferPoolProvider() {
-            @Override
-            public String name() {
-                return LruBufferPool.NAME;
-            }
-
-            @Override
-            public BufferPool create(BufferPoolConfig config, PageStore store) {
-                return new LruBufferPool(config, store);
-            }
-        };
-    }
 
     /**
      * Creates the tablespace and allocates every page, so that the measured part never extends a

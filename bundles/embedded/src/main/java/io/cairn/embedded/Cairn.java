@@ -1,10 +1,6 @@
 package io.cairn.embedded;
 
-import io.cairn.bufferpool.BufferPool;
-import io.cairn.bufferpool.BufferPoolConfig;
-import io.cairn.bufferpool.BufferPoolProvider;
-import io.cairn.bufferpool.PageStore;
-import io.cairn.bufferpool.lru.LruBufferPool;
+import io.cairn.bufferpool.lru.LruBufferPoolProvider;
 import io.cairn.engine.core.CairnEngine;
 import io.cairn.engine.core.EngineConfig;
 import io.cairn.flush.FlushPolicy;
@@ -58,7 +54,7 @@ public final class Cairn {
                 defaults.cleanerIntervalMillis(), defaults.ioCapacityPagesPerSecond(),
                 defaults.ioCapacityMaxPagesPerSecond(), defaults.watchdogThresholdMillis());
         CairnEngine.Parts parts = new CairnEngine.Parts(backend(options.dataBackend()), backend(options.redoBackend()),
-                lruPool(), new CairnRedoLogProvider(), policy(options.flushPolicy()));
+                new LruBufferPoolProvider(), new CairnRedoLogProvider(), policy(options.flushPolicy()));
         try {
             return new BTreeStore(CairnEngine.open(config, parts), true);
         } catch (IOException e) {
@@ -85,17 +81,4 @@ public final class Cairn {
         };
     }
 
-    private static BufferPoolProvider lruPool() {
-        return new BufferPoolProvider() {
-            @Override
-            public String name() {
-                return LruBufferPool.NAME;
-            }
-
-            @Override
-            public BufferPool create(BufferPoolConfig config, PageStore store) {
-                return new LruBufferPool(config, store);
-            }
-        };
-    }
 }

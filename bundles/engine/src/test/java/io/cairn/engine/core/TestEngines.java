@@ -1,10 +1,7 @@
 package io.cairn.engine.core;
 
-import io.cairn.bufferpool.BufferPool;
-import io.cairn.bufferpool.BufferPoolConfig;
 import io.cairn.bufferpool.BufferPoolProvider;
-import io.cairn.bufferpool.PageStore;
-import io.cairn.bufferpool.lru.LruBufferPool;
+import io.cairn.bufferpool.lru.LruBufferPoolProvider;
 import io.cairn.io.StorageBackend;
 import io.cairn.redo.log.CairnRedoLogProvider;
 
@@ -20,17 +17,7 @@ final class TestEngines {
 
     /** The same with a flush policy (null for the engine's built-in safe policy). */
     static CairnEngine.Parts parts(StorageBackend backend, io.cairn.flush.FlushPolicy policy) {
-        BufferPoolProvider pool = new BufferPoolProvider() {
-            @Override
-            public String name() {
-                return LruBufferPool.NAME;
-            }
-
-            @Override
-            public BufferPool create(BufferPoolConfig config, PageStore store) {
-                return new LruBufferPool(config, store);
-            }
-        };
+        BufferPoolProvider pool = new LruBufferPoolProvider();
         return new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), policy);
     }
 

@@ -1,10 +1,7 @@
 package io.cairn.kv.btree;
 
-import io.cairn.bufferpool.BufferPool;
-import io.cairn.bufferpool.BufferPoolConfig;
 import io.cairn.bufferpool.BufferPoolProvider;
-import io.cairn.bufferpool.PageStore;
-import io.cairn.bufferpool.lru.LruBufferPool;
+import io.cairn.bufferpool.lru.LruBufferPoolProvider;
 import io.cairn.engine.core.CairnEngine;
 import io.cairn.engine.core.DoublewriteMode;
 import io.cairn.engine.core.EngineConfig;
@@ -32,17 +29,7 @@ final class TestStores {
 
     /** A store whose every file goes through {@code backend} (a fault-injecting one, say). */
     static BTreeStore open(EngineConfig config, io.cairn.io.StorageBackend backend) throws IOException {
-        BufferPoolProvider pool = new BufferPoolProvider() {
-            @Override
-            public String name() {
-                return LruBufferPool.NAME;
-            }
-
-            @Override
-            public BufferPool create(BufferPoolConfig poolConfig, PageStore store) {
-                return new LruBufferPool(poolConfig, store);
-            }
-        };
+        BufferPoolProvider pool = new LruBufferPoolProvider();
         CairnEngine engine = CairnEngine.open(config,
                 new CairnEngine.Parts(backend, backend, pool, new CairnRedoLogProvider(), null));
         return new BTreeStore(engine, true);

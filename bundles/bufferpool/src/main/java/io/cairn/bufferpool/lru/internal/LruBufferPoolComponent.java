@@ -1,10 +1,8 @@
 package io.cairn.bufferpool.lru.internal;
 
-import io.cairn.bufferpool.BufferPool;
-import io.cairn.bufferpool.BufferPoolConfig;
 import io.cairn.bufferpool.BufferPoolProvider;
-import io.cairn.bufferpool.PageStore;
 import io.cairn.bufferpool.lru.LruBufferPool;
+import io.cairn.bufferpool.lru.LruBufferPoolProvider;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -14,15 +12,5 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = BufferPoolProvider.class,
         property = BufferPoolProvider.NAME_PROPERTY + "=" + LruBufferPool.NAME)
-public final class LruBufferPoolComponent implements BufferPoolProvider {
-
-    @Override
-    public String name() {
-        return LruBufferPool.NAME;
-    }
-
-    @Override
-    public BufferPool create(BufferPoolConfig config, PageStore store) {
-        return new LruBufferPool(config, store);
-    }
+public final class LruBufferPoolComponent extends LruBufferPoolProvider {
 }
