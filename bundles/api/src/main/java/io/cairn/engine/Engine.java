@@ -1,5 +1,6 @@
 package io.cairn.engine;
 
+import io.cairn.redo.CommitDurability;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,6 +67,16 @@ public interface Engine extends AutoCloseable {
 
     /** Starts a mini-transaction. May wait while redo space is short (the engine flushes meanwhile). */
     MiniTransaction beginMiniTransaction();
+
+    /**
+     * Waits until the commit that ended at {@code lsn} (the value {@link MiniTransaction#commit}
+     * returned) is as durable as {@code durability} asks, or the engine's default when null. With
+     * a commit made at {@link CommitDurability#PERIODIC}, this lets an access method release its own
+     * locks before the durability wait, as the engine releases page latches before it.
+     *
+     * @throws IOException if the redo could not be made durable: the commit must be treated as failed
+     */
+    void awaitDurable(long lsn, CommitDurability durability) throws IOException;
 
     /**
      * Takes a checkpoint now: flushes every page changed before the call, syncs the data files, and

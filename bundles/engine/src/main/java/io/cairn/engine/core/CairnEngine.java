@@ -531,6 +531,17 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     }
 
     @Override
+    public void awaitDurable(long lsn, CommitDurability durability) throws IOException {
+        CommitDurability d = durability == null ? defaultDurability() : durability;
+        try {
+            redo.waitFor(lsn, d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the commit at LSN " + lsn + " to become durable", e);
+        }
+    }
+
+    @Override
     public long checkpoint() throws IOException {
         requireRunning("checkpoint");
         try {

@@ -262,6 +262,8 @@ public final class BTreeStore implements KeyValueStore {
     private BTree.Outcome[] attempt(List<Change> sorted, List<BTree> involved, boolean exclusive,
             CommitDurability durability) throws IOException {
         List<java.util.concurrent.locks.Lock> held = new ArrayList<>();
+        BTree.Outcome[] outcomes = new BTree.Outcome[sorted.size()];
+        long endLsn;
         try {
             for (BTree tree : involved) {
                 java.util.concurrent.locks.Lock l = exclusive ? tree.lock.writeLock() : tree.lock.readLock();
@@ -270,7 +272,6 @@ public final class BTreeStore implements KeyValueStore {
                 requireLive(tree);
             }
             byte[] scratch = new byte[MAX_KEY_BYTES];
-            BTree.Outcome[] outcomes = new BTree.Outcome[sorted.size()];
             try (MiniTransaction mtr = engine.beginMiniTransaction()) {
                 for (BTree tree : involved) {
                     if (!tree.opened()) {
@@ -289,20 +290,19 @@ public final class BTreeStore implements KeyValueStore {
                     }
                     outcomes[i] = o;
                 }
-                if (durability == null) {
-                    mtr.commit();
-                } else {
-                    mtr.commit(durability);
-                }
+                // The durability wait comes after the tree locks are released (below), so a split
+                // never holds readers out for the length of an fsync.
+                endLsn = mtr.commit(CommitDurability.PERIODIC);
             } catch (NoSuchTablespaceException e) {
                 throw new NoSuchTableException("a table of this change was dropped: " + e.getMessage());
             }
-            return outcomes;
         } finally {
             for (int i = held.size() - 1; i >= 0; i--) {
                 held.get(i).unlock();
             }
         }
+        engine.awaitDurable(endLsn, durability);
+        return outcomes;
     }
 
     // ------------------------------------------------------------------------------ reading
