@@ -13,12 +13,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * One B+tree in one tablespace. The page after the tablespace header is the tree's meta page (its
  * root page number); the root never moves: when it splits, its cells move into two new children.
  *
- * <p>Concurrency, as InnoDB's index lock: {@link #lock} is held shared by readers and by writers
- * whose change fits its leaf (latch coupling down the tree: shared latches on inner nodes, each
- * released once the child is latched, the leaf latched exclusively for a change), and exclusive
- * by a writer that must split a node or allocate or free pages, who then has the tree to itself.
- * A writer that finds on the shared path that its change needs more rolls its mini-transaction
- * back and starts again exclusively.
+ * <p>Concurrency, as InnoDB's index lock: {@link #lock} is held shared by writers whose change
+ * fits its leaf (latch coupling down the tree: shared latches on inner nodes, each released once
+ * the child is latched, the leaf latched exclusively), and exclusive by a writer that must split or
+ * merge nodes or allocate or free pages. A writer that finds on the shared path that its change
+ * needs more rolls its mini-transaction back and starts again exclusively. Readers do not take
+ * {@link #lock} at all, so a split never holds them up: they only couple latches top-down, which
+ * is the order in which a structure change latches its whole path before it changes anything, and
+ * a cursor checks a sibling it moves to (see {@code TreeCursor}). {@link #lifecycle} keeps drop
+ * and truncate away from everyone.
  *
  * <p>All methods take a mini-transaction the caller began and commits, so a batch of changes to
  * several trees commits as one.
@@ -30,9 +33,12 @@ final class BTree {
 
     final String name;
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Shared by every operation, readers included; exclusive for drop and truncate. Taken before {@link #lock}. */
+    final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /** Replaced by truncate (a new tablespace id); read under {@link #lock}. */
     private volatile Tablespace space;
-    private long rootPageNo;
+    /** Read by readers without the tree lock: volatile. */
+    private volatile long rootPageNo;
     /** Set under the exclusive lock by drop; checked under the lock by every operation. */
     private volatile boolean dropped;
 

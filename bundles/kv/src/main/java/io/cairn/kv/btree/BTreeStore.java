@@ -128,6 +128,7 @@ public final class BTreeStore implements KeyValueStore {
         lockStore(true, "drop table " + name);
         try {
             BTree tree = tree(name);
+            tree.lifecycle.writeLock().lock();
             tree.lock.writeLock().lock();
             try {
                 engine.dropTablespace(name);
@@ -135,6 +136,7 @@ public final class BTreeStore implements KeyValueStore {
                 trees.remove(name, tree);
             } finally {
                 tree.lock.writeLock().unlock();
+                tree.lifecycle.writeLock().unlock();
             }
         } catch (NoSuchTablespaceException e) {
             throw new NoSuchTableException("no table " + name);
@@ -151,6 +153,7 @@ public final class BTreeStore implements KeyValueStore {
         lockStore(true, "truncate table " + name);
         try {
             BTree tree = tree(name);
+            tree.lifecycle.writeLock().lock();
             tree.lock.writeLock().lock();
             try {
                 tree.replaceSpace(engine.truncateTablespace(name));
@@ -160,6 +163,7 @@ public final class BTreeStore implements KeyValueStore {
                 }
             } finally {
                 tree.lock.writeLock().unlock();
+                tree.lifecycle.writeLock().unlock();
             }
         } catch (NoSuchTablespaceException e) {
             throw new NoSuchTableException("no table " + name);
@@ -236,7 +240,12 @@ public final class BTreeStore implements KeyValueStore {
             }
         }
         lockStore(false, what);
+        List<java.util.concurrent.locks.Lock> lifecycles = new ArrayList<>();
         try {
+            for (BTree tree : involved) {
+                tree.lifecycle.readLock().lock();
+                lifecycles.add(tree.lifecycle.readLock());
+            }
             BTree.Outcome[] outcomes = attempt(sorted, involved, false, durability);
             if (outcomes == null) {
                 outcomes = attempt(sorted, involved, true, durability);
@@ -254,6 +263,9 @@ public final class BTreeStore implements KeyValueStore {
         } catch (IOException e) {
             throw new StorageFailureException("cannot " + what, e);
         } finally {
+            for (int i = lifecycles.size() - 1; i >= 0; i--) {
+                lifecycles.get(i).unlock();
+            }
             unlockStore(false);
         }
     }
@@ -307,41 +319,59 @@ public final class BTreeStore implements KeyValueStore {
 
     // ------------------------------------------------------------------------------ reading
 
-    /** Runs a read under the tree's shared lock in a mini-transaction that changes nothing. */
-    <T> T read(BTree tree, String what, TreeRead<T> body) {
+    /**
+     * Runs a read in a mini-transaction that changes nothing. It takes no tree lock, so structure
+     * changes go on meanwhile; {@code stable} takes the tree lock shared as well, for walks that
+     * need the structure to hold still between latches (verify).
+     */
+    <T> T read(BTree tree, String what, boolean stable, TreeRead<T> body) {
         lockStore(false, what);
         try {
-            tree.lock.readLock().lock();
+            tree.lifecycle.readLock().lock();
             try {
                 requireLive(tree);
-                if (!tree.opened()) {
-                    tree.lock.readLock().unlock();
-                    tree.lock.writeLock().lock();
-                    try {
-                        requireLive(tree);
-                        if (!tree.opened()) {
-                            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
-                                tree.open(mtr);
-                                mtr.commit();
-                            }
-                        }
-                    } finally {
-                        tree.lock.readLock().lock();
-                        tree.lock.writeLock().unlock();
-                    }
+                ensureOpen(tree);
+                if (stable) {
+                    tree.lock.readLock().lock();
                 }
                 try (MiniTransaction mtr = engine.beginMiniTransaction()) {
                     return body.run(mtr);
+                } finally {
+                    if (stable) {
+                        tree.lock.readLock().unlock();
+                    }
                 }
             } catch (NoSuchTablespaceException e) {
                 throw new NoSuchTableException("table " + tree.name + " was dropped");
             } catch (IOException e) {
                 throw new StorageFailureException("cannot " + what, e);
             } finally {
-                tree.lock.readLock().unlock();
+                tree.lifecycle.readLock().unlock();
             }
         } finally {
             unlockStore(false);
+        }
+    }
+
+    <T> T read(BTree tree, String what, TreeRead<T> body) {
+        return read(tree, what, false, body);
+    }
+
+    /** Finds (or creates) the root of a tree first used since the store opened. REQUIRES: its lifecycle lock. */
+    private void ensureOpen(BTree tree) throws IOException {
+        if (tree.opened()) {
+            return;
+        }
+        tree.lock.writeLock().lock();
+        try {
+            if (!tree.opened()) {
+                try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                    tree.open(mtr);
+                    mtr.commit();
+                }
+            }
+        } finally {
+            tree.lock.writeLock().unlock();
         }
     }
 
@@ -361,7 +391,7 @@ public final class BTreeStore implements KeyValueStore {
         List<String> problems = new ArrayList<>();
         for (String name : tableNames()) {
             BTree tree = tree(name);
-            TreeVerifier.Result result = read(tree, "verify table " + name, mtr -> TreeVerifier.verify(tree, mtr));
+            TreeVerifier.Result result = read(tree, "verify table " + name, true, mtr -> TreeVerifier.verify(tree, mtr));
             problems.addAll(result.problems());
         }
         return problems;

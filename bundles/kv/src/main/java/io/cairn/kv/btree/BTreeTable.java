@@ -70,7 +70,7 @@ final class BTreeTable implements Table {
 
     /** Levels of the tree, leaves included. */
     int height() {
-        return store.read(tree, "measure table " + tree.name, mtr -> {
+        return store.read(tree, "measure table " + tree.name, true, mtr -> {
             PageRef root = tree.readPage(mtr, tree.rootPageNo());
             int levels = Node.level(root) + 1;
             BTree.releaseIfUnchanged(mtr, root);
@@ -80,7 +80,7 @@ final class BTreeTable implements Table {
 
     /** Leaves in the chain, for tests and verify. */
     long leafPages() {
-        return store.read(tree, "count leaves of " + tree.name, mtr -> {
+        return store.read(tree, "count leaves of " + tree.name, true, mtr -> {
             long leaves = 0;
             PageRef leaf = tree.edgeLeaf(mtr, false);
             for (;;) {

@@ -12,8 +12,8 @@ import java.util.Arrays;
 
 /**
  * A cursor that holds no latch between calls: it copies the entries of one leaf at a time (under
- * the tree's shared lock and the leaf's shared latch, so each leaf's copy is consistent) and finds
- * the next leaf again from the last key it returned. A key is therefore never returned twice, and
+ * the leaf's shared latch, so each leaf's copy is consistent) and finds the next leaf again from
+ * the last key it returned. A key is therefore never returned twice, and
  * concurrent changes elsewhere never break it.
  */
 final class TreeCursor implements Cursor {
@@ -41,7 +41,8 @@ final class TreeCursor implements Cursor {
         if (closed) {
             throw new IllegalStateException("the cursor over table " + tree.name + " is closed");
         }
-        if (buffered.isEmpty() && !exhausted) {
+        while (buffered.isEmpty() && !exhausted) {
+            // Usually once; again when a neighbour leaf changed under the move to it.
             store.read(tree, "scan table " + tree.name, this::refill);
         }
         current = buffered.poll();
@@ -104,10 +105,19 @@ final class TreeCursor implements Cursor {
             if (!buffered.isEmpty()) {
                 return null;
             }
-            // An empty stretch (deleted keys): go on to the neighbour. Under the shared tree lock no
-            // split or merge changes the links meanwhile, so the latch can go first.
+            // An empty stretch (deleted keys): go on to the neighbour. The latch goes first (a merge
+            // latches right to left, so holding this leaf while waiting for the next could deadlock);
+            // meanwhile a merge may have freed the neighbour, so it must still be a leaf that links
+            // back here, or the next leaf is found again from the root.
+            long here = leaf.pageNo();
             BTree.releaseIfUnchanged(mtr, leaf);
-            leaf = tree.readPage(mtr, nextLeaf);
+            PageRef neighbour = tree.readPage(mtr, nextLeaf);
+            if (Node.isLeaf(neighbour) && (forward ? Node.link2(neighbour) : Node.link1(neighbour)) == here) {
+                leaf = neighbour;
+            } else {
+                BTree.releaseIfUnchanged(mtr, neighbour);
+                return null; // nothing buffered and not exhausted: next() refills from lastKey
+            }
         }
     }
 

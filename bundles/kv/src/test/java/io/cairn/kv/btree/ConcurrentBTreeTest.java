@@ -28,13 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writers on disjoint key ranges of one table, each checking its own range against its own model,
- * while scanners walk the whole table in both directions: keys must always come in strict order,
- * never twice, and at the end every writer's range matches its model, before and after a restart.
+ * while scanners walk the whole table in both directions and a reader keeps reading entries nobody
+ * changes. The writers first grow the tree and then delete most of it, so splits and merges run
+ * all the time under the readers, who take no tree lock. Keys must always come in strict order,
+ * never twice, untouched entries must always be found, and at the end every writer's range
+ * matches its model, before and after a restart.
  */
 class ConcurrentBTreeTest {
 
     private static final int WRITERS = 4;
-    private static final int STEPS = 2500;
+    private static final int STEPS = 6000;
 
     @TempDir
     Path root;
@@ -49,6 +52,9 @@ class ConcurrentBTreeTest {
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 2);
         try (BTreeStore store = TestStores.open(TestStores.config(home, 4096))) {
             Table table = store.createTable("t");
+            for (int k = 0; k < 3000; k += 10) {
+                table.put(stableKey(k), stableValue(k));
+            }
             AtomicBoolean writing = new AtomicBoolean(true);
             List<Future<?>> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
@@ -61,10 +67,21 @@ class ConcurrentBTreeTest {
             for (ScanDirection direction : ScanDirection.values()) {
                 scanners.add(pool.submit(scan(table, direction, writing, context)));
             }
+            Future<Long> reader = pool.submit(() -> {
+                SplittableRandom random = new SplittableRandom(seed - 1);
+                long reads = 0;
+                do {
+                    int k = random.nextInt(300) * 10;
+                    assertArrayEquals(stableValue(k), table.get(stableKey(k)), context + ": untouched entry " + k);
+                    reads++;
+                } while (writing.get());
+                return reads;
+            });
             for (Future<?> f : writers) {
                 f.get(150, TimeUnit.SECONDS);
             }
             writing.set(false);
+            assertTrue(reader.get(30, TimeUnit.SECONDS) > 0, "the reader read");
             for (Future<Long> f : scanners) {
                 assertTrue(f.get(30, TimeUnit.SECONDS) > 0, "the scanner completed at least one scan");
             }
@@ -80,6 +97,14 @@ class ConcurrentBTreeTest {
         }
     }
 
+    private static byte[] stableKey(int k) {
+        return String.format("%05d-s", k).getBytes();
+    }
+
+    private static byte[] stableValue(int k) {
+        return ("stable value " + k + " " + "v".repeat(k % 150)).getBytes();
+    }
+
     private static byte[] key(int writer, int k) {
         // Interleaved ranges: writers share leaves, so their changes meet in the same pages.
         return String.format("%05d-%d-%s", k, writer, "x".repeat(k % 40)).getBytes();
@@ -89,7 +114,8 @@ class ConcurrentBTreeTest {
             String context) {
         for (int step = 0; step < STEPS; step++) {
             byte[] key = key(writer, random.nextInt(3000));
-            int op = random.nextInt(10);
+            // The first half grows the tree, the second half deletes most of it again.
+            int op = step < STEPS / 2 ? random.nextInt(10) : (random.nextInt(10) < 7 ? 6 : random.nextInt(10));
             if (op < 6) {
                 byte[] value = new byte[random.nextInt(200)];
                 random.nextBytes(value);
@@ -130,6 +156,9 @@ class ConcurrentBTreeTest {
     private static void check(Table table, List<NavigableMap<byte[], byte[]>> models, String context) {
         NavigableMap<byte[], byte[]> all = new TreeMap<>(Arrays::compareUnsigned);
         models.forEach(all::putAll);
+        for (int k = 0; k < 3000; k += 10) {
+            all.put(stableKey(k), stableValue(k));
+        }
         try (Cursor c = table.cursor(KeyRange.all(), ScanDirection.FORWARD)) {
             for (Map.Entry<byte[], byte[]> e : all.entrySet()) {
                 assertTrue(c.next(), context + ": the table ended early");
