@@ -34,7 +34,7 @@ final class BTree {
     final String name;
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Shared by every operation, readers included; exclusive for drop and truncate. Taken before {@link #lock}. */
-    final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    final ReaderGate lifecycle = new ReaderGate();
     /** Replaced by truncate (a new tablespace id); read under {@link #lock}. */
     private volatile Tablespace space;
     /** Read by readers without the tree lock: volatile. */

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The {@link KeyValueStore} on an engine: one B+tree per table, one tablespace per table with the
@@ -37,8 +36,8 @@ public final class BTreeStore implements KeyValueStore {
 
     private final Engine engine;
     private final Map<String, BTree> trees = new ConcurrentHashMap<>();
-    /** Held shared by every operation, exclusively by close and by table creation and removal. */
-    private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
+    /** Entered shared by every operation, exclusively by close and by table creation and removal. */
+    private final ReaderGate storeGate = new ReaderGate();
     private volatile boolean closed;
     private final boolean closeEngine;
 
@@ -62,7 +61,7 @@ public final class BTreeStore implements KeyValueStore {
     @Override
     public Table createTable(String name) {
         Objects.requireNonNull(name, "name");
-        lockStore(true, "create table " + name);
+        lockStoreExclusive("create table " + name);
         try {
             Tablespace space;
             try {
@@ -80,18 +79,18 @@ public final class BTreeStore implements KeyValueStore {
         } catch (IOException e) {
             throw new StorageFailureException("cannot create table " + name, e);
         } finally {
-            unlockStore(true);
+            storeGate.exitExclusive();
         }
     }
 
     @Override
     public Table table(String name) {
         Objects.requireNonNull(name, "name");
-        lockStore(false, "open table " + name);
+        boolean store = enterStore("open table " + name);
         try {
             return new BTreeTable(this, tree(name));
         } finally {
-            unlockStore(false);
+            storeGate.exitShared(store);
         }
     }
 
@@ -114,21 +113,21 @@ public final class BTreeStore implements KeyValueStore {
 
     @Override
     public List<String> tableNames() {
-        lockStore(false, "list tables");
+        boolean store = enterStore("list tables");
         try {
             return engine.tablespaceNames();
         } finally {
-            unlockStore(false);
+            storeGate.exitShared(store);
         }
     }
 
     @Override
     public void dropTable(String name) {
         Objects.requireNonNull(name, "name");
-        lockStore(true, "drop table " + name);
+        lockStoreExclusive("drop table " + name);
         try {
             BTree tree = tree(name);
-            tree.lifecycle.writeLock().lock();
+            tree.lifecycle.enterExclusive();
             tree.lock.writeLock().lock();
             try {
                 engine.dropTablespace(name);
@@ -136,24 +135,24 @@ public final class BTreeStore implements KeyValueStore {
                 trees.remove(name, tree);
             } finally {
                 tree.lock.writeLock().unlock();
-                tree.lifecycle.writeLock().unlock();
+                tree.lifecycle.exitExclusive();
             }
         } catch (NoSuchTablespaceException e) {
             throw new NoSuchTableException("no table " + name);
         } catch (IOException e) {
             throw new StorageFailureException("cannot drop table " + name, e);
         } finally {
-            unlockStore(true);
+            storeGate.exitExclusive();
         }
     }
 
     @Override
     public void truncateTable(String name) {
         Objects.requireNonNull(name, "name");
-        lockStore(true, "truncate table " + name);
+        lockStoreExclusive("truncate table " + name);
         try {
             BTree tree = tree(name);
-            tree.lifecycle.writeLock().lock();
+            tree.lifecycle.enterExclusive();
             tree.lock.writeLock().lock();
             try {
                 tree.replaceSpace(engine.truncateTablespace(name));
@@ -163,14 +162,14 @@ public final class BTreeStore implements KeyValueStore {
                 }
             } finally {
                 tree.lock.writeLock().unlock();
-                tree.lifecycle.writeLock().unlock();
+                tree.lifecycle.exitExclusive();
             }
         } catch (NoSuchTablespaceException e) {
             throw new NoSuchTableException("no table " + name);
         } catch (IOException e) {
             throw new StorageFailureException("cannot truncate table " + name, e);
         } finally {
-            unlockStore(true);
+            storeGate.exitExclusive();
         }
     }
 
@@ -239,12 +238,13 @@ public final class BTreeStore implements KeyValueStore {
                 involved.add(c.tree());
             }
         }
-        lockStore(false, what);
-        List<java.util.concurrent.locks.Lock> lifecycles = new ArrayList<>();
+        boolean store = enterStore(what);
+        boolean[] lifecycles = new boolean[involved.size()];
+        int entered = 0;
         try {
             for (BTree tree : involved) {
-                tree.lifecycle.readLock().lock();
-                lifecycles.add(tree.lifecycle.readLock());
+                lifecycles[entered] = tree.lifecycle.enterShared();
+                entered++;
             }
             BTree.Outcome[] outcomes = attempt(sorted, involved, false, durability);
             if (outcomes == null) {
@@ -263,10 +263,10 @@ public final class BTreeStore implements KeyValueStore {
         } catch (IOException e) {
             throw new StorageFailureException("cannot " + what, e);
         } finally {
-            for (int i = lifecycles.size() - 1; i >= 0; i--) {
-                lifecycles.get(i).unlock();
+            for (int i = entered - 1; i >= 0; i--) {
+                involved.get(i).lifecycle.exitShared(lifecycles[i]);
             }
-            unlockStore(false);
+            storeGate.exitShared(store);
         }
     }
 
@@ -325,9 +325,9 @@ public final class BTreeStore implements KeyValueStore {
      * need the structure to hold still between latches (verify).
      */
     <T> T read(BTree tree, String what, boolean stable, TreeRead<T> body) {
-        lockStore(false, what);
+        boolean store = enterStore(what);
         try {
-            tree.lifecycle.readLock().lock();
+            boolean lifecycle = tree.lifecycle.enterShared();
             try {
                 requireLive(tree);
                 ensureOpen(tree);
@@ -346,10 +346,10 @@ public final class BTreeStore implements KeyValueStore {
             } catch (IOException e) {
                 throw new StorageFailureException("cannot " + what, e);
             } finally {
-                tree.lifecycle.readLock().unlock();
+                tree.lifecycle.exitShared(lifecycle);
             }
         } finally {
-            unlockStore(false);
+            storeGate.exitShared(store);
         }
     }
 
@@ -399,19 +399,28 @@ public final class BTreeStore implements KeyValueStore {
 
     // ------------------------------------------------------------------------------ lifecycle
 
-    private void lockStore(boolean exclusive, String what) {
+    /** Enters the store shared, or fails if it is closed; returns the token for {@code storeGate.exitShared}. */
+    private boolean enterStore(String what) {
         if (closed) {
             throw new StoreClosedException("cannot " + what + ": the store is closed");
         }
-        (exclusive ? storeLock.writeLock() : storeLock.readLock()).lock();
+        boolean token = storeGate.enterShared();
         if (closed) {
-            (exclusive ? storeLock.writeLock() : storeLock.readLock()).unlock();
+            storeGate.exitShared(token);
             throw new StoreClosedException("cannot " + what + ": the store is closed");
         }
+        return token;
     }
 
-    private void unlockStore(boolean exclusive) {
-        (exclusive ? storeLock.writeLock() : storeLock.readLock()).unlock();
+    private void lockStoreExclusive(String what) {
+        if (closed) {
+            throw new StoreClosedException("cannot " + what + ": the store is closed");
+        }
+        storeGate.enterExclusive();
+        if (closed) {
+            storeGate.exitExclusive();
+            throw new StoreClosedException("cannot " + what + ": the store is closed");
+        }
     }
 
     boolean closed() {
@@ -420,14 +429,14 @@ public final class BTreeStore implements KeyValueStore {
 
     @Override
     public void close() {
-        storeLock.writeLock().lock();
+        storeGate.enterExclusive(); // waits for running operations
         try {
             if (closed) {
                 return;
             }
             closed = true;
         } finally {
-            storeLock.writeLock().unlock();
+            storeGate.exitExclusive();
         }
         if (closeEngine) {
             try {

@@ -212,14 +212,36 @@ final class Node {
     // --------------------------------------------------------------------------------- search
 
     /**
-     * Compares {@code key} with the key of cell {@code index}, in unsigned lexicographic order,
-     * reading the cell's key into {@code scratch} (at least {@code MAX_KEY_BYTES} long).
+     * Compares {@code key} with the key of cell {@code index}, in unsigned lexicographic order.
+     * When both keys have at least 8 bytes, their first 8 bytes are compared as one unsigned long
+     * read from the page, which decides most comparisons (and all of them for 8-byte keys, the
+     * benchmarks' and many applications' key size) without copying the cell's key; otherwise, or
+     * when those bytes are equal, the cell's key is copied into {@code scratch} (at least
+     * {@code MAX_KEY_BYTES} long) and compared whole.
+     *
+     * @param keyPrefix the first 8 bytes of {@code key} as a big-endian long (see {@link #prefix})
+     * @param cellHeaderBytes {@link #LEAF_CELL_HEADER} or {@link #INTERNAL_CELL_HEADER}
      */
-    static int compare(PageRef page, int index, byte[] key, byte[] scratch) {
+    static int compare(PageRef page, int index, byte[] key, long keyPrefix, int cellHeaderBytes, byte[] scratch) {
         int cell = cellOffset(page, index);
         int length = page.getShort(cell) & 0xFFFF;
-        page.get(cell + (isLeaf(page) ? LEAF_CELL_HEADER : INTERNAL_CELL_HEADER), scratch, 0, length);
+        int keyStart = cell + cellHeaderBytes;
+        if (key.length >= Long.BYTES && length >= Long.BYTES) {
+            long other = page.getLong(keyStart);
+            if (other != keyPrefix) {
+                return Long.compareUnsigned(keyPrefix, other);
+            }
+            if (key.length == Long.BYTES && length == Long.BYTES) {
+                return 0;
+            }
+        }
+        page.get(keyStart, scratch, 0, length);
         return Arrays.compareUnsigned(key, 0, key.length, scratch, 0, length);
+    }
+
+    /** The first 8 bytes of a key as a big-endian long (0 if it is shorter; then it is not used). */
+    static long prefix(byte[] key) {
+        return key.length >= Long.BYTES ? getLong(key, 0) : 0;
     }
 
     /**
@@ -227,12 +249,14 @@ final class Node {
      * {@code FOUND} set in the result when that key equals {@code key}.
      */
     static int lowerBound(PageRef page, byte[] key, byte[] scratch) {
+        long prefix = prefix(key);
+        int header = isLeaf(page) ? LEAF_CELL_HEADER : INTERNAL_CELL_HEADER;
         int lo = 0;
         int hi = count(page);
         boolean found = false;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            int c = compare(page, mid, key, scratch);
+            int c = compare(page, mid, key, prefix, header, scratch);
             if (c > 0) {
                 lo = mid + 1;
             } else {
