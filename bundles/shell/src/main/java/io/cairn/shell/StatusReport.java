@@ -56,10 +56,14 @@ public final class StatusReport {
     private static void appendEngine(StringBuilder out, EngineStatus s) {
         out.append("  home: ").append(s.home()).append(", page size ").append(s.pageSizeBytes()).append(" bytes\n");
         if (s.redo() != null) {
+            long ageBytes = s.redo().currentLsn() - s.redo().checkpointLsn();
             out.append("  redo: current LSN ").append(s.redo().currentLsn())
                     .append(", flushed ").append(s.redo().flushedLsn())
                     .append(", checkpoint ").append(s.redo().checkpointLsn())
+                    .append(String.format(java.util.Locale.ROOT, ", age %,d bytes (%.1f%% of %,d)", ageBytes,
+                            100.0 * ageBytes / Math.max(1, s.redo().capacityBytes()), s.redo().capacityBytes()))
                     .append(", pressure ").append(s.redoPressure()).append('\n');
+            out.append("  commit durability: ").append(s.redo().defaultDurability()).append('\n');
         }
         if (s.bufferPool() != null) {
             out.append(String.format(java.util.Locale.ROOT, "  buffer pool: %d frames, %d free, %.1f%% dirty, hit rate %.3f%n",
@@ -78,7 +82,7 @@ public final class StatusReport {
             }
             out.append('\n');
         }
-        out.append("  tablespaces (").append(s.tablespaces().size()).append(")");
+        out.append("  tables and tablespaces (").append(s.tablespaces().size()).append(")");
         for (io.cairn.status.TablespaceStatus t : s.tablespaces()) {
             out.append(t == s.tablespaces().get(0) ? ": " : ", ").append(t.name()).append(" #").append(t.spaceId())
                     .append(' ').append(t.sizePages()).append(" pages");
