@@ -40,12 +40,14 @@ class BTreeModelTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 300, unit = java.util.concurrent.TimeUnit.SECONDS)
     void smallPagesWithLongKeysMustMatchTheModelAcrossRestarts() throws Exception {
         int height = run(4096, 120, 3, 1500, Long.getLong("cairn.test.btreeSeed", System.nanoTime()));
         assertTrue(height >= 3, "the test must split internal nodes too; the tree has " + height + " levels");
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 300, unit = java.util.concurrent.TimeUnit.SECONDS)
     void defaultPagesWithOverflowValuesMustMatchTheModelAcrossRestarts() throws Exception {
         run(16384, 24, 3, 1500, Long.getLong("cairn.test.btreeSeed", System.nanoTime()) + 1);
     }
@@ -134,6 +136,8 @@ class BTreeModelTest {
             }
             store.write(batch);
             onSuccess.forEach(Runnable::run);
+        } else if (op < 94) {
+            interleavedCursor(store, table, map, random, maxKeyBytes, where);
         } else if (op < 98) {
             byte[] a = key(random, maxKeyBytes);
             byte[] b = key(random, maxKeyBytes);
@@ -156,6 +160,66 @@ class BTreeModelTest {
             assertCursor(table, range, direction, expected, where + ": cursor " + range + " " + direction);
         } else {
             assertEquals(map.size(), table.count(), where + ": count");
+        }
+    }
+
+    /**
+     * A cursor stepped between random writes to the same table: it must return keys in strict
+     * order, every key that was in the range when it opened and was not changed since exactly once
+     * with its value, and nothing outside the range.
+     */
+    private void interleavedCursor(BTreeStore store, Table table, NavigableMap<byte[], byte[]> map,
+            SplittableRandom random, int maxKeyBytes, String where) {
+        ScanDirection direction = random.nextBoolean() ? ScanDirection.FORWARD : ScanDirection.BACKWARD;
+        KeyRange range = random.nextBoolean() ? KeyRange.all() : KeyRange.from(key(random, maxKeyBytes));
+        NavigableMap<byte[], byte[]> atOpen = new TreeMap<>(Arrays::compareUnsigned);
+        atOpen.putAll(sub(map, range));
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        java.util.Set<String> returned = new java.util.HashSet<>();
+        byte[] previous = null;
+        String context = where + ": interleaved cursor " + range + " " + direction;
+        boolean exhausted = false;
+        try (Cursor cursor = table.cursor(range, direction)) {
+            for (int steps = 0; steps < 40; steps++) { // a bounded walk: the writes between steps are what cost
+                if (!cursor.next()) {
+                    exhausted = true;
+                    break;
+                }
+                byte[] key = cursor.key();
+                assertTrue(range.contains(key), context + ": a key outside the range");
+                if (previous != null) {
+                    int order = Arrays.compareUnsigned(previous, key);
+                    assertTrue(direction == ScanDirection.FORWARD ? order < 0 : order > 0, context + ": out of order");
+                }
+                previous = key;
+                String id = Arrays.toString(key);
+                assertTrue(returned.add(id), context + ": a key twice");
+                if (!changed.contains(id)) {
+                    assertArrayEquals(atOpen.get(key), cursor.value(), context + ": an unchanged key's value");
+                }
+                for (int i = random.nextInt(4); i > 0; i--) { // writers between the steps
+                    byte[] k = key(random, maxKeyBytes);
+                    changed.add(Arrays.toString(k));
+                    if (random.nextInt(3) == 0) {
+                        table.delete(k);
+                        map.remove(k);
+                    } else {
+                        byte[] v = value(random);
+                        table.put(k, v);
+                        map.put(k, v);
+                    }
+                }
+            }
+        }
+        // Every unchanged key of the range up to where the walk stopped must have come.
+        NavigableMap<byte[], byte[]> walked = direction == ScanDirection.FORWARD ? atOpen : atOpen.descendingMap();
+        for (byte[] key : walked.keySet()) {
+            if (!exhausted && (previous == null || (direction == ScanDirection.FORWARD
+                    ? Arrays.compareUnsigned(key, previous) > 0 : Arrays.compareUnsigned(key, previous) < 0))) {
+                break;
+            }
+            String id = Arrays.toString(key);
+            assertTrue(changed.contains(id) || returned.contains(id), context + ": an unchanged key was never returned");
         }
     }
 

@@ -96,8 +96,15 @@ public final class KvCommands {
         return new IllegalArgumentException(problem + "; usage: " + usage);
     }
 
+    private static void noArguments(String command, String[] args) {
+        if (args.length != 0) {
+            throw usage(command + " takes no arguments, got " + args.length, "cairn:" + command);
+        }
+    }
+
     @Descriptor("list the tables with their approximate size")
-    public String tables() {
+    public String tables(String... args) {
+        noArguments("tables", args);
         KeyValueStore s = store();
         StringBuilder sb = new StringBuilder();
         List<String> names = s.tableNames();
@@ -213,7 +220,8 @@ public final class KvCommands {
     }
 
     @Descriptor("take a checkpoint now: flush every changed page and record the checkpoint")
-    public String checkpoint() throws IOException {
+    public String checkpoint(String... args) throws IOException {
+        noArguments("checkpoint", args);
         Engine e = engine;
         if (e == null) {
             throw new IllegalStateException("the engine is not running (see cairn:status)");
@@ -222,7 +230,8 @@ public final class KvCommands {
     }
 
     @Descriptor("check every table's structure and every page's checksum")
-    public String verify() {
+    public String verify(String... args) {
+        noArguments("verify", args);
         KeyValueStore s = store();
         List<String> problems = s.verify();
         return problems.isEmpty() ? "all " + s.tableNames().size() + " tables are sound"

@@ -34,6 +34,8 @@ class KvCommandsTest {
                 scan.getMessage());
         assertThrows(IllegalArgumentException.class, () -> commands.get());
         assertThrows(IllegalArgumentException.class, () -> commands.scan("t", "--sideways"));
+        IllegalArgumentException extra = assertThrows(IllegalArgumentException.class, () -> commands.verify("now"));
+        assertEquals("verify takes no arguments, got 1; usage: cairn:verify", extra.getMessage());
     }
 
     @Test
