@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,10 +69,7 @@ public final class BTreeStore implements KeyValueStore {
                 throw new TableExistsException("table " + name + " exists already");
             }
             BTree tree = new BTree(name, space);
-            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
-                tree.open(mtr);
-                mtr.commit(CommitDurability.SYNC_ON_COMMIT);
-            }
+            initialise(tree);
             trees.put(name, tree);
             return new BTreeTable(this, tree);
         } catch (IOException e) {
@@ -123,16 +119,36 @@ public final class BTreeStore implements KeyValueStore {
 
     @Override
     public void dropTable(String name) {
+        withTableExclusive(name, "drop", tree -> {
+            engine.dropTablespace(name);
+            tree.markDropped();
+            trees.remove(name, tree);
+        });
+    }
+
+    @Override
+    public void truncateTable(String name) {
+        withTableExclusive(name, "truncate", tree -> {
+            tree.replaceSpace(engine.truncateTablespace(name));
+            initialise(tree);
+        });
+    }
+
+    @FunctionalInterface
+    private interface TableChange {
+        void run(BTree tree) throws IOException;
+    }
+
+    /** Runs {@code change} with the store and the table to itself: no operation of any kind is in the table. */
+    private void withTableExclusive(String name, String verb, TableChange change) {
         Objects.requireNonNull(name, "name");
-        lockStoreExclusive("drop table " + name);
+        lockStoreExclusive(verb + " table " + name);
         try {
             BTree tree = tree(name);
             tree.lifecycle.enterExclusive();
             tree.lock.writeLock().lock();
             try {
-                engine.dropTablespace(name);
-                tree.markDropped();
-                trees.remove(name, tree);
+                change.run(tree);
             } finally {
                 tree.lock.writeLock().unlock();
                 tree.lifecycle.exitExclusive();
@@ -140,36 +156,17 @@ public final class BTreeStore implements KeyValueStore {
         } catch (NoSuchTablespaceException e) {
             throw new NoSuchTableException("no table " + name);
         } catch (IOException e) {
-            throw new StorageFailureException("cannot drop table " + name, e);
+            throw new StorageFailureException("cannot " + verb + " table " + name, e);
         } finally {
             storeGate.exitExclusive();
         }
     }
 
-    @Override
-    public void truncateTable(String name) {
-        Objects.requireNonNull(name, "name");
-        lockStoreExclusive("truncate table " + name);
-        try {
-            BTree tree = tree(name);
-            tree.lifecycle.enterExclusive();
-            tree.lock.writeLock().lock();
-            try {
-                tree.replaceSpace(engine.truncateTablespace(name));
-                try (MiniTransaction mtr = engine.beginMiniTransaction()) {
-                    tree.open(mtr);
-                    mtr.commit(CommitDurability.SYNC_ON_COMMIT);
-                }
-            } finally {
-                tree.lock.writeLock().unlock();
-                tree.lifecycle.exitExclusive();
-            }
-        } catch (NoSuchTablespaceException e) {
-            throw new NoSuchTableException("no table " + name);
-        } catch (IOException e) {
-            throw new StorageFailureException("cannot truncate table " + name, e);
-        } finally {
-            storeGate.exitExclusive();
+    /** Finds the tree's root, creating the meta page and root first if the tablespace has none; durable on return. */
+    private void initialise(BTree tree) throws IOException {
+        try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+            tree.open(mtr);
+            mtr.commit(CommitDurability.SYNC_ON_COMMIT);
         }
     }
 
@@ -221,19 +218,23 @@ public final class BTreeStore implements KeyValueStore {
      * in name order and keys changed in key order, so concurrent batches never wait for each other
      * in a cycle.
      *
-     * @return per change, whether the key was present before
+     * @return what each change found, in tree and key order, one per distinct key (for a single
+     *     change: its own outcome)
      */
-    boolean[] apply(List<Change> changes, CommitDurability durability, String what) {
-        // Sorted by tree and key, later changes of the same key replacing earlier ones.
-        Map<String, Change> last = new LinkedHashMap<>();
-        for (Change c : changes) {
-            last.put(c.tree().name + '\u0000' + hex(c.key()), c);
-        }
-        List<Change> sorted = new ArrayList<>(last.values());
-        sorted.sort(Comparator.<Change, String>comparing(c -> c.tree().name)
+    BTree.Outcome[] apply(List<Change> changes, CommitDurability durability, String what) {
+        // A stable sort by tree and key keeps equal keys in the order added: the last one wins.
+        List<Change> ordered = new ArrayList<>(changes);
+        ordered.sort(Comparator.<Change, String>comparing(c -> c.tree().name)
                 .thenComparing(Change::key, Arrays::compareUnsigned));
+        List<Change> sorted = new ArrayList<>(ordered.size());
         List<BTree> involved = new ArrayList<>();
-        for (Change c : sorted) {
+        for (int i = 0; i < ordered.size(); i++) {
+            Change c = ordered.get(i);
+            Change next = i + 1 < ordered.size() ? ordered.get(i + 1) : null;
+            if (next != null && next.tree() == c.tree() && Arrays.equals(next.key(), c.key())) {
+                continue;
+            }
+            sorted.add(c);
             if (involved.isEmpty() || involved.get(involved.size() - 1) != c.tree()) {
                 involved.add(c.tree());
             }
@@ -245,21 +246,11 @@ public final class BTreeStore implements KeyValueStore {
             for (BTree tree : involved) {
                 lifecycles[entered] = tree.lifecycle.enterShared();
                 entered++;
+                requireLive(tree);
+                ensureOpen(tree);
             }
             BTree.Outcome[] outcomes = attempt(sorted, involved, false, durability);
-            if (outcomes == null) {
-                outcomes = attempt(sorted, involved, true, durability);
-            }
-            Map<Change, Boolean> present = new java.util.IdentityHashMap<>();
-            for (int i = 0; i < sorted.size(); i++) {
-                present.put(sorted.get(i), outcomes[i] == BTree.Outcome.REPLACED || outcomes[i] == BTree.Outcome.DELETED);
-            }
-            boolean[] result = new boolean[changes.size()];
-            for (int i = 0; i < changes.size(); i++) {
-                Boolean p = present.get(changes.get(i));
-                result[i] = p != null && p;
-            }
-            return result;
+            return outcomes != null ? outcomes : attempt(sorted, involved, true, durability);
         } catch (IOException e) {
             throw new StorageFailureException("cannot " + what, e);
         } finally {
@@ -285,14 +276,6 @@ public final class BTreeStore implements KeyValueStore {
             }
             byte[] scratch = new byte[MAX_KEY_BYTES];
             try (MiniTransaction mtr = engine.beginMiniTransaction()) {
-                for (BTree tree : involved) {
-                    if (!tree.opened()) {
-                        if (!exclusive) {
-                            return null; // opening may create the root: needs the tree to itself
-                        }
-                        tree.open(mtr);
-                    }
-                }
                 for (int i = 0; i < sorted.size(); i++) {
                     Change c = sorted.get(i);
                     BTree.Outcome o = exclusive ? c.tree().changeExclusive(mtr, c.key(), c.value(), scratch)
@@ -365,10 +348,7 @@ public final class BTreeStore implements KeyValueStore {
         tree.lock.writeLock().lock();
         try {
             if (!tree.opened()) {
-                try (MiniTransaction mtr = engine.beginMiniTransaction()) {
-                    tree.open(mtr);
-                    mtr.commit();
-                }
+                initialise(tree);
             }
         } finally {
             tree.lock.writeLock().unlock();
@@ -446,14 +426,6 @@ public final class BTreeStore implements KeyValueStore {
                         e instanceof IOException io ? io : new IOException(e.toString(), e));
             }
         }
-    }
-
-    private static String hex(byte[] key) {
-        StringBuilder sb = new StringBuilder(key.length * 2);
-        for (byte b : key) {
-            sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-        }
-        return sb.toString();
     }
 
     @Override

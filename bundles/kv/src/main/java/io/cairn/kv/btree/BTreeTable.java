@@ -42,7 +42,7 @@ final class BTreeTable implements Table {
     public boolean delete(byte[] key) {
         BTreeStore.checkKey(key);
         return store.apply(List.of(new BTreeStore.Change(tree, key.clone(), null)), null,
-                "delete from table " + tree.name)[0];
+                "delete from table " + tree.name)[0] == BTree.Outcome.DELETED;
     }
 
     @Override
