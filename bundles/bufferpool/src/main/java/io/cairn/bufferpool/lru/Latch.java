@@ -7,46 +7,61 @@ import java.lang.invoke.VarHandle;
 /**
  * The per-frame latch: one {@code long} word per frame in {@link Chunk#longs} that holds the fix
  * count, the shared and exclusive latch, and a sequence number for optimistic reads. Keeping all
- * of it in one word makes the hit path one compare-and-swap to fix and latch and one to release.
+ * of it in one word makes the hit path one compare-and-swap to fix and latch and one to release;
+ * a page under reader bias needs none on the word (see {@link ReaderSlots}).
  *
  * <pre>
- *  63        49 48       34   33        32          31                     0
- * +------------+-----------+---------+-----------+------------------------+
- * | fix count  | shared    | WAITERS | EXCLUSIVE | sequence               |
- * +------------+-----------+---------+-----------+------------------------+
+ *  63      50 49      35    34       33        32       31    30              0
+ * +----------+----------+----------+---------+-----------+------+-----------------+
+ * | fix count| shared   | REVOKING | WAITERS | EXCLUSIVE | BIAS | sequence        |
+ * +----------+----------+----------+---------+-----------+------+-----------------+
  * </pre>
  *
  * <p>Rules (the contract every caller keeps):
  * <ol>
  *   <li>A latch is only held together with a fix; the fix is taken first (or in the same CAS).
- *       A fixed frame is never evicted by the LRU: eviction CASes from a word whose fix count is 0.
+ *       A fixed frame is never evicted by the LRU: eviction CASes from a word whose fix count is 0
+ *       and then makes sure no reader slot holds the frame (rule 5).
  *       An optimistic reader holds neither and relies on rule 3 alone.
  *   <li>EXCLUSIVE excludes shared holders and other exclusive holders. The frame's identity
  *       (space id, page number) only changes while EXCLUSIVE is held, so a holder of either latch
  *       reads a stable identity. Frames on the free list keep EXCLUSIVE set, owned by the pool.
- *   <li>The sequence is incremented whenever EXCLUSIVE is released after a possible change and
- *       whenever the identity changes. An optimistic reader records the sequence while EXCLUSIVE is
- *       clear and later validates that the word still has the same sequence and EXCLUSIVE clear
- *       (a seqlock; 2^32 writes during one optimistic read would be needed to fool it).
+ *   <li>The sequence is incremented whenever EXCLUSIVE is released after a possible change,
+ *       whenever the identity changes and whenever BIAS is set. An optimistic reader records the
+ *       sequence while EXCLUSIVE is clear and later validates that the word still has the same
+ *       sequence and EXCLUSIVE clear (a seqlock; 2^31 writes during one optimistic read would be
+ *       needed to fool it).
  *   <li>WAITERS means some thread waits on this frame's stripe monitor for EXCLUSIVE to clear, the
- *       shared count to reach 0 or the identity to change. It is set inside the monitor; whoever
- *       makes such a change clears it in the same CAS and then notifies the monitor, so a wakeup
- *       is never lost. Waiting never happens while holding a pool lock.
+ *       shared count to reach 0, the reader slots to drain or the identity to change. It is set
+ *       inside the monitor; whoever makes such a change of the word clears it in the same CAS and
+ *       then notifies the monitor, so a wakeup is never lost. A slot reader that leaves while
+ *       BIAS is clear notifies without clearing it (it does not change the word). Waiting never
+ *       happens while holding a pool lock.
+ *   <li>Reader bias. BIAS set: a shared fix may be a reader slot instead of counts in the word, and
+ *       such a fix and latch count like the ones in the word. REVOKING set (BIAS clear): slot
+ *       readers may remain, no new ones start. Both clear: no slot reader holds the frame (a
+ *       reader that published a slot and then saw neither bit set backs out without reading).
+ *       BIAS is only set while EXCLUSIVE, WAITERS and REVOKING are clear; whoever wants EXCLUSIVE
+ *       first turns BIAS into REVOKING, and REVOKING is only cleared in the CAS that takes
+ *       EXCLUSIVE after a scan of the slots found none holding the frame. Setting BIAS bumps the
+ *       sequence, so that scan's CAS fails if BIAS came and went meanwhile.
  * </ol>
  */
 final class Latch {
 
     static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 
-    static final long SEQUENCE_MASK = 0xFFFF_FFFFL;
+    static final long SEQUENCE_MASK = 0x7FFF_FFFFL;
+    static final long BIAS = 1L << 31;
     static final long EXCLUSIVE = 1L << 32;
     static final long WAITERS = 1L << 33;
-    static final int SHARED_SHIFT = 34;
+    static final long REVOKING = 1L << 34;
+    static final int SHARED_SHIFT = 35;
     static final long SHARED_ONE = 1L << SHARED_SHIFT;
     static final int SHARED_MAX = 0x7FFF;
-    static final int FIX_SHIFT = 49;
+    static final int FIX_SHIFT = 50;
     static final long FIX_ONE = 1L << FIX_SHIFT;
-    static final int FIX_MAX = 0x7FFF;
+    static final int FIX_MAX = 0x3FFF;
 
     /** Returned by waits when the frame stopped holding the expected page. */
     static final long MISMATCH = -1;
@@ -90,7 +105,7 @@ final class Latch {
         return (long) WORDS.compareAndExchange(chunk.longs, slot * Chunk.LONGS + Chunk.L_WORD, expected, value);
     }
 
-    /** The word after incrementing the sequence (wrapping within its 32 bits). */
+    /** The word after incrementing the sequence (wrapping within its 31 bits). */
     static long bumped(long word) {
         return (word & ~SEQUENCE_MASK) | ((word + 1) & SEQUENCE_MASK);
     }
@@ -161,13 +176,15 @@ final class Latch {
 
     /**
      * Waits until the latch in {@code mode} can be taken on a frame this thread has fixed, and takes
-     * it, as long as the frame holds the page.
+     * it, as long as the frame holds the page. For EXCLUSIVE this revokes reader bias first and
+     * waits for the frame's reader slots to drain.
      *
      * @return the sequence at the time the latch was taken, or {@link #MISMATCH} if the frame no
      *     longer holds the page (the fix is still held; the caller releases it)
      */
-    long await(Chunk chunk, int slot, int frame, int spaceId, long pageNo, LatchMode mode) {
+    long await(Chunk chunk, int slot, int frame, ReaderSlots readers, int spaceId, long pageNo, LatchMode mode) {
         Object monitor = stripes[frame & (STRIPES - 1)];
+        boolean exclusive = mode == LatchMode.EXCLUSIVE;
         boolean interrupted = false;
         try {
             for (;;) {
@@ -175,13 +192,21 @@ final class Latch {
                 if (!chunk.holds(slot, spaceId, pageNo)) {
                     return MISMATCH;
                 }
-                if (available(w, mode)) {
+                if (exclusive && (w & BIAS) != 0) {
+                    cas(chunk, slot, w, (w & ~BIAS) | REVOKING); // no new slot readers from here on
+                    continue;
+                }
+                if (available(w, mode) && !(exclusive && slotReadersRemain(w, frame, readers))) {
                     if (mode == LatchMode.OPTIMISTIC) {
                         return sequence(w);
                     }
-                    long taken = mode == LatchMode.SHARED ? w + SHARED_ONE : w | EXCLUSIVE;
+                    long taken;
                     if (mode == LatchMode.SHARED) {
                         checkSharedRoom(w, chunk, slot);
+                        taken = w + SHARED_ONE;
+                    } else {
+                        // Fails if BIAS was set and revoked again since w was read: the sequence moved.
+                        taken = (w | EXCLUSIVE) & ~REVOKING;
                     }
                     if (cas(chunk, slot, w, taken)) {
                         return sequence(w);
@@ -190,10 +215,18 @@ final class Latch {
                 }
                 synchronized (monitor) {
                     w = word(chunk, slot);
-                    if (!chunk.holds(slot, spaceId, pageNo) || available(w, mode)) {
+                    if (!chunk.holds(slot, spaceId, pageNo) || (exclusive && (w & BIAS) != 0)) {
                         continue;
                     }
-                    if ((w & WAITERS) == 0 && !cas(chunk, slot, w, w | WAITERS)) {
+                    if ((w & WAITERS) == 0) {
+                        if (!cas(chunk, slot, w, w | WAITERS)) {
+                            continue;
+                        }
+                        w |= WAITERS;
+                    }
+                    // After WAITERS is visible: a slot reader leaving before this scan is not seen
+                    // by it, one leaving after it sees WAITERS and notifies (it needs this monitor).
+                    if (available(w, mode) && !(exclusive && slotReadersRemain(w, frame, readers))) {
                         continue;
                     }
                     try {
@@ -212,6 +245,45 @@ final class Latch {
         }
     }
 
+    private static boolean slotReadersRemain(long word, int frame, ReaderSlots readers) {
+        return (word & (BIAS | REVOKING)) != 0 && readers.isPublished(frame);
+    }
+
+    /** Whether a shared fix may set BIAS: nobody holds or waits for the frame exclusively and no revocation runs. */
+    static boolean mayBias(long word) {
+        return (word & (BIAS | REVOKING | EXCLUSIVE | WAITERS)) == 0;
+    }
+
+    /**
+     * For eviction (under a pool lock, so it never waits): takes EXCLUSIVE without a fix on a frame
+     * nobody fixed, neither through the word nor through a reader slot, whose sequence is
+     * {@code sequence} (any when negative). A frame under bias is revoked on the way; if slot
+     * readers remain, it stays REVOKING so that a later attempt only has to scan again.
+     */
+    boolean tryLatchForEviction(Chunk chunk, int slot, int frame, ReaderSlots readers, long sequence) {
+        long w = word(chunk, slot);
+        if (fixCount(w) != 0 || exclusive(w) || (sequence >= 0 && sequence(w) != sequence)) {
+            return false;
+        }
+        if ((w & (BIAS | REVOKING)) == 0) {
+            return cas(chunk, slot, w, w | EXCLUSIVE);
+        }
+        if (!cas(chunk, slot, w, (w & ~BIAS) | REVOKING | EXCLUSIVE)) {
+            return false;
+        }
+        if (readers.isPublished(frame)) {
+            releaseExclusiveWithoutFix(chunk, slot, frame); // keeps REVOKING
+            return false;
+        }
+        // EXCLUSIVE held, BIAS clear, no slot readers: none can come, REVOKING has done its work.
+        for (;;) {
+            long now = word(chunk, slot);
+            if (cas(chunk, slot, now, now & ~REVOKING)) {
+                return true;
+            }
+        }
+    }
+
     static boolean available(long word, LatchMode mode) {
         switch (mode) {
             case EXCLUSIVE:
@@ -222,6 +294,18 @@ final class Latch {
     }
 
     // ---------------------------------------------------------------------------- release
+
+    /**
+     * Releases a shared fix held through a reader slot. If bias is being revoked and someone waits,
+     * wakes the frame's monitor: the revoker may be waiting for exactly this slot.
+     */
+    void releaseSlot(Chunk chunk, int slot, int frame, ReaderSlots readers, int index) {
+        readers.clear(index);
+        long w = word(chunk, slot);
+        if ((w & (WAITERS | BIAS)) == WAITERS) {
+            wake(frame);
+        }
+    }
 
     /** Releases a shared latch and its fix; returns the new word. */
     long releaseShared(Chunk chunk, int slot, int frame) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -112,6 +113,9 @@ public final class LruBufferPool implements BufferPool {
     /** Serializes resize and close. */
     private final Object resizeMonitor = new Object();
     private volatile boolean closed;
+    /** See {@link #drawBias()}: one in 16 eligible shared fixes sets reader bias. */
+    static final int DEFAULT_BIAS_ONE_IN = 16;
+    private volatile int biasOneIn = DEFAULT_BIAS_ONE_IN;
 
     /** Counted without a locked instruction: the hit path's only atomic is the latch CAS. */
     private final ThreadCounter hits = new ThreadCounter();
@@ -256,26 +260,85 @@ public final class LruBufferPool implements BufferPool {
                 long w = Latch.word(c, slot);
                 if ((w & Latch.EXCLUSIVE) == 0) {
                     if (latchMode == LatchMode.SHARED) {
-                        if (Latch.fixCount(w) < Latch.FIX_MAX && Latch.sharedCount(w) < Latch.SHARED_MAX
-                                && Latch.cas(c, slot, w, w + Latch.FIX_ONE + Latch.SHARED_ONE)) {
-                            if (c.holds(slot, spaceId, pageNo)) {
-                                hits.increment();
-                                onAccess(instance, c, slot, frame);
-                                return new LruPageHandle(this, instance, c, slot, frame, pageId, LatchMode.SHARED, 0);
+                        if ((w & Latch.BIAS) != 0) {
+                            LruPageHandle biased = fixBiased(instance, c, slot, frame, pageId);
+                            if (biased != null) {
+                                return biased;
                             }
-                            undo(instance, c, slot, frame, LatchMode.SHARED);
+                        } else if (Latch.fixCount(w) < Latch.FIX_MAX && Latch.sharedCount(w) < Latch.SHARED_MAX) {
+                            long next = w + Latch.FIX_ONE + Latch.SHARED_ONE;
+                            if (Latch.mayBias(w) && drawBias()) {
+                                next = Latch.bumped(next) | Latch.BIAS;
+                            }
+                            if (Latch.cas(c, slot, w, next)) {
+                                if (c.holds(slot, spaceId, pageNo)) {
+                                    hits.increment();
+                                    onAccess(instance, c, slot, frame);
+                                    return new LruPageHandle(this, instance, c, slot, frame, pageId, LatchMode.SHARED,
+                                            Latch.sequence(next), LruPageHandle.NO_READER_SLOT);
+                                }
+                                undo(instance, c, slot, frame, LatchMode.SHARED);
+                            }
                         }
                     } else if (latchMode == LatchMode.OPTIMISTIC && c.holds(slot, spaceId, pageNo)
                             && Latch.unchangedSince(c, slot, w)) {
                         hits.increment();
                         onAccess(instance, c, slot, frame);
                         return new LruPageHandle(this, instance, c, slot, frame, pageId, LatchMode.OPTIMISTIC,
-                                Latch.sequence(w));
+                                Latch.sequence(w), LruPageHandle.NO_READER_SLOT);
                     }
                 }
             }
         }
         return fixSlow(pageId, latchMode, fixMode);
+    }
+
+    /**
+     * A shared fix of a page under reader bias: publish a reader slot, then check that the bias
+     * still holds and the frame still holds the page. Touches no line other fixing threads write.
+     *
+     * @return the handle, or null (the caller takes the slow path)
+     */
+    private LruPageHandle fixBiased(PoolInstance instance, Chunk c, int slot, int frame, PageId pageId) {
+        int index = instance.readers.tryPublish(frame);
+        if (index < 0) {
+            return null;
+        }
+        long w = Latch.word(c, slot);
+        if ((w & Latch.BIAS) != 0 && c.holds(slot, pageId.spaceId(), pageId.pageNo())) {
+            hits.increment();
+            onAccess(instance, c, slot, frame);
+            return new LruPageHandle(this, instance, c, slot, frame, pageId, LatchMode.SHARED, Latch.sequence(w), index);
+        }
+        releaseSlot(instance, c, slot, frame, index);
+        return null;
+    }
+
+    /**
+     * Whether a shared fix that could set reader bias does. A random one in {@link #biasOneIn}, so
+     * that a page read again and again ends up biased soon while a page that is written between
+     * reads (each write revokes the bias, which costs a scan of the reader slots) rarely is.
+     */
+    private boolean drawBias() {
+        int oneIn = biasOneIn;
+        return oneIn > 0 && ThreadLocalRandom.current().nextInt(oneIn) == 0;
+    }
+
+    /**
+     * Sets how often a shared fix turns on reader bias: one in {@code oneIn} eligible fixes; 0
+     * never (every shared fix counts itself in the latch word). For tests and experiments.
+     */
+    void setReaderBias(int oneIn) {
+        if (oneIn < 0) {
+            throw new IllegalArgumentException("reader bias is one in N shared fixes with N >= 0 (0: never), was " + oneIn);
+        }
+        biasOneIn = oneIn;
+    }
+
+    /** Releases a shared fix held through a reader slot. */
+    void releaseSlot(PoolInstance instance, Chunk c, int slot, int frame, int readerSlot) {
+        latch.releaseSlot(c, slot, frame, instance.readers, readerSlot);
+        instance.fixReleased();
     }
 
     private PageHandle fixSlow(PageId pageId, LatchMode latchMode, FixMode fixMode) throws IOException {
@@ -330,13 +393,13 @@ public final class LruBufferPool implements BufferPool {
         int slot = frame & SLOT_MASK;
         if (mode == LatchMode.OPTIMISTIC) {
             // No fix: wait until no writer holds the frame, then read identity between two reads of the word.
-            long stamp = latch.await(c, slot, frame, pageId.spaceId(), pageId.pageNo(), mode);
+            long stamp = latch.await(c, slot, frame, instance.readers, pageId.spaceId(), pageId.pageNo(), mode);
             if (stamp == Latch.MISMATCH || !Latch.unchangedSince(c, slot, stamp)) {
                 return null;
             }
             hits.increment();
             onAccess(instance, c, slot, frame);
-            return new LruPageHandle(this, instance, c, slot, frame, pageId, mode, stamp);
+            return new LruPageHandle(this, instance, c, slot, frame, pageId, mode, stamp, LruPageHandle.NO_READER_SLOT);
         }
         long w = Latch.word(c, slot);
         boolean latched;
@@ -349,7 +412,8 @@ public final class LruBufferPool implements BufferPool {
             } else if (mode == LatchMode.SHARED && Latch.sharedCount(w) < Latch.SHARED_MAX) {
                 next = w + Latch.FIX_ONE + Latch.SHARED_ONE;
                 latched = true;
-            } else if (mode == LatchMode.EXCLUSIVE && Latch.sharedCount(w) == 0) {
+            } else if (mode == LatchMode.EXCLUSIVE && Latch.sharedCount(w) == 0
+                    && (w & (Latch.BIAS | Latch.REVOKING)) == 0) {
                 next = (w + Latch.FIX_ONE) | Latch.EXCLUSIVE;
                 latched = true;
             } else {
@@ -372,7 +436,7 @@ public final class LruBufferPool implements BufferPool {
             return null;
         }
         if (!latched) {
-            stamp = latch.await(c, slot, frame, pageId.spaceId(), pageId.pageNo(), mode);
+            stamp = latch.await(c, slot, frame, instance.readers, pageId.spaceId(), pageId.pageNo(), mode);
             if (stamp == Latch.MISMATCH) {
                 releaseFixOnly(instance, c, slot);
                 return null;
@@ -380,7 +444,7 @@ public final class LruBufferPool implements BufferPool {
         }
         hits.increment();
         onAccess(instance, c, slot, frame);
-        return new LruPageHandle(this, instance, c, slot, frame, pageId, mode, stamp);
+        return new LruPageHandle(this, instance, c, slot, frame, pageId, mode, stamp, LruPageHandle.NO_READER_SLOT);
     }
 
     /** Gives up a fix and latch taken on a frame that turned out to hold another page. */
@@ -493,7 +557,8 @@ public final class LruBufferPool implements BufferPool {
         if (fixMode == FixMode.CREATE) {
             zero(c, slot);
             instance.completeCreate(frame);
-            return new LruPageHandle(this, instance, c, slot, frame, pageId, LatchMode.EXCLUSIVE, 0);
+            return new LruPageHandle(this, instance, c, slot, frame, pageId, LatchMode.EXCLUSIVE, 0,
+                    LruPageHandle.NO_READER_SLOT);
         }
         boolean background = fixMode == FixMode.BACKGROUND;
         misses.increment();
@@ -522,7 +587,7 @@ public final class LruBufferPool implements BufferPool {
                 instance.fixReleased();
             }
         }
-        return new LruPageHandle(this, instance, c, slot, frame, pageId, latchMode, stamp);
+        return new LruPageHandle(this, instance, c, slot, frame, pageId, latchMode, stamp, LruPageHandle.NO_READER_SLOT);
     }
 
     private void zero(Chunk c, int slot) {
@@ -735,7 +800,8 @@ public final class LruBufferPool implements BufferPool {
                     }
                     written += batch.write(evict, freed);
                     Latch.addFix(c, slot);
-                    if (latch.await(c, slot, frame, page.spaceId(), page.pageNo(), LatchMode.SHARED) == Latch.MISMATCH) {
+                    if (latch.await(c, slot, frame, instance.readers, page.spaceId(), page.pageNo(), LatchMode.SHARED)
+                            == Latch.MISMATCH) {
                         releaseFixOnly(instance, c, slot);
                         continue;
                     }
@@ -785,9 +851,7 @@ public final class LruBufferPool implements BufferPool {
     boolean finishWrite(PoolInstance instance, Chunk c, int frame, PageId pageId, long sequence, boolean evict) {
         int slot = frame & SLOT_MASK;
         if (evict) {
-            long w = Latch.word(c, slot);
-            if (Latch.fixCount(w) == 0 && !Latch.exclusive(w) && Latch.sequence(w) == sequence
-                    && Latch.cas(c, slot, w, w | Latch.EXCLUSIVE)) {
+            if (latch.tryLatchForEviction(c, slot, frame, instance.readers, sequence)) {
                 instance.lock.lock();
                 try {
                     if (c.holds(slot, pageId.spaceId(), pageId.pageNo()) && c.state(slot) == Chunk.PAGE
@@ -925,7 +989,7 @@ public final class LruBufferPool implements BufferPool {
         }
         int slot = frame & SLOT_MASK;
         Latch.addFix(c, slot);
-        if (latch.await(c, slot, frame, spaceId, pageNo, LatchMode.EXCLUSIVE) == Latch.MISMATCH) {
+        if (latch.await(c, slot, frame, instance.readers, spaceId, pageNo, LatchMode.EXCLUSIVE) == Latch.MISMATCH) {
             releaseFixOnly(instance, c, slot);
             return;
         }

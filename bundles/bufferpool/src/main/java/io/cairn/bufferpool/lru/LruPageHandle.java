@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A fixed, latched frame. Confined to the thread that fixed it (as the API requires), so its own
- * fields need no synchronization; everything shared lives in the frame's latch word.
+ * fields need no synchronization; everything shared lives in the frame's latch word, or for a
+ * shared fix under reader bias in the reader slot the handle names.
  */
 final class LruPageHandle implements PageHandle {
 
@@ -20,11 +21,14 @@ final class LruPageHandle implements PageHandle {
     private final LatchMode latchMode;
     /** For OPTIMISTIC: the latch sequence observed while no writer held the frame. */
     private final long stamp;
+    /** For SHARED under reader bias: the index of the reader slot that holds the fix, else {@link #NO_READER_SLOT}. */
+    private final int readerSlot;
+    static final int NO_READER_SLOT = -1;
     private ByteBuffer view;
     private boolean closed;
 
     LruPageHandle(LruBufferPool pool, PoolInstance instance, Chunk chunk, int slot, int frame, PageId pageId,
-            LatchMode latchMode, long stamp) {
+            LatchMode latchMode, long stamp, int readerSlot) {
         this.pool = pool;
         this.instance = instance;
         this.chunk = chunk;
@@ -33,6 +37,12 @@ final class LruPageHandle implements PageHandle {
         this.pageId = pageId;
         this.latchMode = latchMode;
         this.stamp = stamp;
+        this.readerSlot = readerSlot;
+    }
+
+    /** Whether the fix is held through a reader slot (reader bias) rather than the latch word. */
+    boolean biased() {
+        return readerSlot != NO_READER_SLOT;
     }
 
     @Override
@@ -98,7 +108,11 @@ final class LruPageHandle implements PageHandle {
         }
         closed = true;
         view = null;
-        pool.release(instance, chunk, slot, frame, latchMode);
+        if (readerSlot != NO_READER_SLOT) {
+            pool.releaseSlot(instance, chunk, slot, frame, readerSlot);
+        } else {
+            pool.release(instance, chunk, slot, frame, latchMode);
+        }
     }
 
     private void requireOpen(String operation) {

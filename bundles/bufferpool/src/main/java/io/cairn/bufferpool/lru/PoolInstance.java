@@ -49,6 +49,8 @@ final class PoolInstance {
      * either the scan sees the release or the releaser sees the waiter (both are volatile accesses).
      */
     final AtomicInteger frameWaiters = new AtomicInteger();
+    /** Shared fixes of this instance's frames under reader bias: see {@link ReaderSlots}. */
+    final ReaderSlots readers = new ReaderSlots();
 
     /** The chunks; replaced (copy on write, under {@link #lock}) by resize. */
     volatile Chunk[] chunks = new Chunk[0];
@@ -470,8 +472,12 @@ final class PoolInstance {
             }
             int free = 0;
             for (int f = freeHead; f != NIL; f = geti(f, Chunk.I_LRU_NEXT)) {
-                if ((flags(f) & Chunk.STATE_MASK) != Chunk.FREE || !Latch.exclusive(Latch.word(chunk(f), f & SLOT_MASK))) {
+                long w = Latch.word(chunk(f), f & SLOT_MASK);
+                if ((flags(f) & Chunk.STATE_MASK) != Chunk.FREE || !Latch.exclusive(w)) {
                     problems.add("frame " + f + " on the free list is not a free frame latched by the pool");
+                }
+                if ((w & (Latch.BIAS | Latch.REVOKING)) != 0 || readers.isPublished(f)) {
+                    problems.add("frame " + f + " on the free list is under reader bias or held by a reader slot");
                 }
                 free++;
             }
@@ -563,8 +569,7 @@ final class PoolInstance {
         if ((fl & Chunk.STATE_MASK) != Chunk.PAGE || (fl & Chunk.WRITING) != 0 || c.oldest(slot) != 0) {
             return false;
         }
-        long w = Latch.word(c, slot);
-        if (Latch.fixCount(w) != 0 || Latch.exclusive(w) || !Latch.cas(c, slot, w, w | Latch.EXCLUSIVE)) {
+        if (!latch.tryLatchForEviction(c, slot, frame, readers, -1)) {
             return false;
         }
         if (c.oldest(slot) != 0) {
@@ -657,8 +662,9 @@ final class PoolInstance {
             Chunk c = chunk(f);
             int slot = f & SLOT_MASK;
             int fl = c.flags[slot];
-            if ((fl & Chunk.STATE_MASK) == Chunk.PAGE && (fl & Chunk.WRITING) == 0
-                    && Latch.fixCount(Latch.word(c, slot)) == 0) {
+            long w = Latch.word(c, slot);
+            if ((fl & Chunk.STATE_MASK) == Chunk.PAGE && (fl & Chunk.WRITING) == 0 && Latch.fixCount(w) == 0
+                    && ((w & (Latch.BIAS | Latch.REVOKING)) == 0 || !readers.isPublished(f))) {
                 return true;
             }
         }
