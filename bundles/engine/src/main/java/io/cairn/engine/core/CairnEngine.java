@@ -8,6 +8,7 @@ import io.cairn.engine.ComponentKind;
 import io.cairn.engine.Engine;
 import io.cairn.engine.EngineControl;
 import io.cairn.engine.EngineEvent;
+import io.cairn.engine.SwapFailedException;
 import io.cairn.engine.EngineListener;
 import io.cairn.engine.EnginePhase;
 import io.cairn.engine.EngineStateException;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -77,6 +79,13 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     private final Map<String, TablespaceImpl> spacesByName = new ConcurrentHashMap<>();
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock ddl = new ReentrantLock();
+    /** Serialises backend swaps. */
+    private final ReentrantLock swapLock = new ReentrantLock();
+    /** Page write batches hold it shared; a data backend swap exclusively (see {@link #moveDataFiles}). */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock pageWriteGate =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** The alignment of the buffer pool's frames, from the data backend at open. */
+    private int frameAlignmentBytes = 4096;
     private volatile StorageBackend dataBackend;
     private volatile StorageBackend redoBackend;
     private volatile CommitDurability durability;
@@ -150,12 +159,14 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         readHeaders();
         redo = parts.redoLog().open(new RedoLogConfig(home.redoDirectory(), redoBackend, config.redoCapacityBytes(),
                 durability, 1000, "Cairn " + HomeDirectory.FORMAT_VERSION));
-        EnginePageStore store = new EnginePageStore(spacesById::get, () -> redo, doublewrite, config::doublewrite, pageSize);
+        EnginePageStore store = new EnginePageStore(spacesById::get, () -> redo, doublewrite, config::doublewrite, pageSize,
+                this::withPageWritesAllowed);
         redoSpace = new RedoSpace(pageSize, waits);
         dataBackendStatus = probe(dataBackend, home.dataDirectory());
         redoBackendStatus = probe(redoBackend, home.redoDirectory());
         int alignment = Math.max(4096, dataBackendStatus.capabilities() == null ? 4096
                 : dataBackendStatus.capabilities().bufferAlignmentBytes());
+        frameAlignmentBytes = alignment;
         BufferPoolConfig defaults = BufferPoolConfig.defaults(config.bufferPoolSizeBytes(), pageSize);
         int instances = config.bufferPoolInstances() == 0 ? defaults.instances() : config.bufferPoolInstances();
         // Every instance needs at least one chunk, so small pools with many instances get small chunks.
@@ -688,9 +699,123 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         this.durability = java.util.Objects.requireNonNull(durability, "durability");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Data files: under the DDL lock (no file comes or goes meanwhile) and with page writes held
+     * back (a batch's doublewrite decision and its in-place writes see one backend), each file is
+     * synced and reopened through the new backend in turn; if one fails, the files already moved
+     * go back. Reads of a file pause only while that file switches. Redo: the log switches at a
+     * write boundary.
+     */
     @Override
     public void switchBackend(ComponentKind kind, StorageBackend backend) {
-        throw new UnsupportedOperationException("backend swaps arrive with issue #7");
+        java.util.Objects.requireNonNull(backend, "backend");
+        if (kind != ComponentKind.DATA_BACKEND && kind != ComponentKind.REDO_BACKEND) {
+            throw new IllegalArgumentException("switchBackend moves the files of DATA_BACKEND or REDO_BACKEND, not " + kind);
+        }
+        requireRunning("switch the " + (kind == ComponentKind.DATA_BACKEND ? "data" : "redo") + " backend");
+        swapLock.lock();
+        try {
+            StorageBackend previous = kind == ComponentKind.DATA_BACKEND ? dataBackend : redoBackend;
+            String from = previous.describe();
+            String to = backend.describe();
+            publish(new EngineEvent.SwapStarted(System.currentTimeMillis(), kind, from, to));
+            long startedNanos = System.nanoTime();
+            try {
+                if (kind == ComponentKind.DATA_BACKEND) {
+                    moveDataFiles(previous, backend);
+                } else {
+                    redo.switchBackend(backend);
+                    redoBackend = backend;
+                }
+            } catch (IOException | RuntimeException e) {
+                String reason = String.valueOf(e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "the " + kind + " swap from " + from + " to " + to
+                        + " failed and was rolled back: " + reason);
+                publish(new EngineEvent.SwapFailed(System.currentTimeMillis(), kind, from, to, reason));
+                throw new SwapFailedException(kind, reason, e);
+            }
+            long pauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+            if (kind == ComponentKind.DATA_BACKEND) {
+                dataBackendStatus = probe(backend, home.dataDirectory());
+            } else {
+                redoBackendStatus = probe(backend, home.redoDirectory());
+            }
+            LOG.log(System.Logger.Level.INFO, kind + " switched from " + from + " to " + to + " in " + pauseMillis + " ms");
+            publish(new EngineEvent.SwapCompleted(System.currentTimeMillis(), kind, from, to, pauseMillis));
+        } finally {
+            swapLock.unlock();
+        }
+    }
+
+    private void moveDataFiles(StorageBackend previous, StorageBackend next) throws IOException {
+        ddl.lock();
+        try {
+            pageWriteGate.writeLock().lock();
+            try {
+                List<SwitchableFile> files = new ArrayList<>();
+                for (TablespaceImpl space : new java.util.TreeMap<>(spacesById).values()) {
+                    files.add(space.file());
+                }
+                files.add(doublewrite.file());
+                List<SwitchableFile> moved = new ArrayList<>();
+                try {
+                    for (SwitchableFile file : files) {
+                        file.switchTo(next, this::refusalOfDataCapabilities);
+                        moved.add(file);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    for (SwitchableFile file : moved) {
+                        try {
+                            file.switchTo(previous, capabilities -> null);
+                        } catch (IOException | RuntimeException back) {
+                            // The file stays on the new backend, which opened it and is usable;
+                            // say so rather than claim a clean rollback.
+                            LOG.log(System.Logger.Level.ERROR, file.path() + " could not go back to " + previous.name()
+                                    + " and stays on " + next.name() + ": " + back.getMessage());
+                        }
+                    }
+                    throw e;
+                }
+                dataBackend = next;
+                spaceIds.useBackend(next);
+            } finally {
+                pageWriteGate.writeLock().unlock();
+            }
+        } finally {
+            ddl.unlock();
+        }
+    }
+
+    /**
+     * Why a data file may not use a backend with these capabilities, or null: the frames and
+     * copies the engine hands to it were aligned when the engine opened, and pages must be whole
+     * units of its offset alignment.
+     */
+    private String refusalOfDataCapabilities(io.cairn.io.IoCapabilities capabilities) {
+        if (capabilities.bufferAlignmentBytes() > frameAlignmentBytes) {
+            return "it needs buffers aligned to " + capabilities.bufferAlignmentBytes() + " bytes and the buffer pool's"
+                    + " frames are aligned to " + frameAlignmentBytes + " (chosen at start; restart to use it)";
+        }
+        if (home.pageSizeBytes() % capabilities.offsetAlignmentBytes() != 0) {
+            return "it needs offsets and lengths in multiples of " + capabilities.offsetAlignmentBytes()
+                    + " bytes and pages are " + home.pageSizeBytes() + " bytes";
+        }
+        return null;
+    }
+
+    /**
+     * Runs a batch of page writes with data backend swaps held off, so that one batch's
+     * doublewrite decision and in-place writes see the same backend.
+     */
+    private void withPageWritesAllowed(EnginePageStore.IoStep batch) throws IOException {
+        pageWriteGate.readLock().lock();
+        try {
+            batch.run();
+        } finally {
+            pageWriteGate.readLock().unlock();
+        }
     }
 
     @Override

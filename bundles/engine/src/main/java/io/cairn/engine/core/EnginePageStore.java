@@ -32,14 +32,26 @@ final class EnginePageStore implements PageStore {
     private final Doublewrite doublewrite;
     private final Supplier<DoublewriteMode> doublewriteMode;
     private final int pageSizeBytes;
+    private final WriteGate writeGate;
+
+    /** An I/O step. */
+    interface IoStep {
+        void run() throws IOException;
+    }
+
+    /** Runs each batch's writes; the engine holds data backend swaps off meanwhile. */
+    interface WriteGate {
+        void around(IoStep batch) throws IOException;
+    }
 
     EnginePageStore(IntFunction<TablespaceImpl> spaces, Supplier<RedoLog> redo, Doublewrite doublewrite,
-            Supplier<DoublewriteMode> doublewriteMode, int pageSizeBytes) {
+            Supplier<DoublewriteMode> doublewriteMode, int pageSizeBytes, WriteGate writeGate) {
         this.spaces = spaces;
         this.redo = redo;
         this.doublewrite = doublewrite;
         this.doublewriteMode = doublewriteMode;
         this.pageSizeBytes = pageSizeBytes;
+        this.writeGate = writeGate;
     }
 
     @Override
@@ -139,19 +151,21 @@ final class EnginePageStore implements PageStore {
             if (copies.isEmpty()) {
                 return;
             }
-            if (doublewriteMode.get().writesThrough(owners.get(0).file().capabilities(), pageSizeBytes)) {
-                // One batch at a time owns the doublewrite slots, from writing its copies until its
-                // in-place writes are synced: a copy overwritten earlier could not repair its page.
-                synchronized (doublewrite) {
-                    for (int start = 0; start < copies.size(); start += doublewrite.slots()) {
-                        int end = Math.min(copies.size(), start + doublewrite.slots());
-                        doublewrite.writeCopies(copies.subList(start, end));
-                        writeInPlaceAndSync(owners, ids, copies, start, end);
+            writeGate.around(() -> {
+                if (doublewriteMode.get().writesThrough(owners.get(0).file().capabilities(), pageSizeBytes)) {
+                    // One batch at a time owns the doublewrite slots, from writing its copies until its
+                    // in-place writes are synced: a copy overwritten earlier could not repair its page.
+                    synchronized (doublewrite) {
+                        for (int start = 0; start < copies.size(); start += doublewrite.slots()) {
+                            int end = Math.min(copies.size(), start + doublewrite.slots());
+                            doublewrite.writeCopies(copies.subList(start, end));
+                            writeInPlaceAndSync(owners, ids, copies, start, end);
+                        }
                     }
+                } else {
+                    writeInPlaceAndSync(owners, ids, copies, 0, copies.size());
                 }
-            } else {
-                writeInPlaceAndSync(owners, ids, copies, 0, copies.size());
-            }
+            });
         } finally {
             for (TablespaceImpl space : owners) {
                 space.lifecycle().release();

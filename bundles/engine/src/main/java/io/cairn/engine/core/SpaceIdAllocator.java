@@ -21,7 +21,8 @@ final class SpaceIdAllocator {
 
     private static final int BLOCK_BYTES = 4096;
 
-    private final StorageBackend backend;
+    /** The data backend; replaced by a backend swap (under the engine's DDL lock, as every allocation). */
+    private volatile StorageBackend backend;
     private final Path file;
     private int next;
 
@@ -43,6 +44,11 @@ final class SpaceIdAllocator {
             stored = block.getInt(0);
         }
         return new SpaceIdAllocator(backend, file, Math.max(stored, atLeast));
+    }
+
+    /** Records later ids through {@code next} (after a data backend swap). */
+    void useBackend(StorageBackend next) {
+        backend = next;
     }
 
     /** The next id, recorded durably before it is returned. */
