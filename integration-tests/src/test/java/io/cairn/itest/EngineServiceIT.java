@@ -130,23 +130,33 @@ public class EngineServiceIT {
         assertTrue("a clean shutdown leaves no redo to apply: " + recovery, recovery.get(0).contains(" 0 groups"));
     }
 
+    /**
+     * A running engine keeps the settings it has when an update holds a value it cannot use: one
+     * line names the value and what is allowed, status shows it, nothing restarts.
+     */
     @Test
-    public void unusableSettingMustBeReportedInOneLineAndNothingRegistered() throws Exception {
-        awaitService(Engine.class);
+    public void unusableSettingMustBeReportedInOneLineAndTheRunningEngineKeepItsSettings() throws Exception {
+        Engine engine = awaitService(Engine.class);
+        StatusService status = awaitService(StatusService.class);
         org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration("io.cairn.engine", "?");
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("commitDurability", "7");
         try {
             configuration.update(properties);
             awaitLogLine("configuration io.cairn.engine: invalid setting commitDurability=7");
-            awaitCondition("the Engine service is withdrawn", () -> context.getServiceReference(Engine.class) == null);
             String line = cairnLog().stream().filter(l -> l.contains("invalid setting commitDurability=7"))
                     .findFirst().orElseThrow();
             assertTrue("names what is allowed: " + line, line.contains("1 (SYNC_ON_COMMIT)"));
+            assertTrue("says what happens: " + line, line.contains("keeping the previous settings"));
+            awaitCondition("status shows the problem", () -> status.engineStatus().configurationProblem() != null
+                    && status.engineStatus().configurationProblem().contains("commitDurability=7"));
+            assertEquals("the engine was not restarted", engine, awaitService(Engine.class));
+            assertEquals(EnginePhase.RUNNING, engine.phase());
         } finally {
             configuration.delete();
         }
-        assertEquals(EnginePhase.RUNNING, awaitService(Engine.class).phase());
+        awaitCondition("the problem is gone with the bad configuration", () -> status.engineStatus().configurationProblem() == null);
+        assertEquals(engine, awaitService(Engine.class));
     }
 
     /** The adaptive policy plans the cleaner's rounds; without its bundle the built-in policy does, at once. */

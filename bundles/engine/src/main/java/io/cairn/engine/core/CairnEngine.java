@@ -113,6 +113,8 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     };
     private volatile BackendStatus dataBackendStatus;
     private volatile BackendStatus redoBackendStatus;
+    /** What of the configuration could not be applied, for status; null when all of it was. */
+    private volatile String configurationProblem;
 
     private CairnEngine(EngineConfig config, HomeDirectory home, Parts parts) {
         this.config = config;
@@ -679,7 +681,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                 currentPool == null ? null : currentPool.stats(),
                 currentRedo == null ? null : currentRedo.stats(),
                 currentRedo == null || redoSpace == null ? RedoPressure.NONE : redoSpace.pressure(currentRedo),
-                flush, dataBackendStatus, redoBackendStatus, spaces, waits.snapshot(), null);
+                flush, dataBackendStatus, redoBackendStatus, spaces, waits.snapshot(), configurationProblem);
     }
 
     // ------------------------------------------------------------------ EngineControl
@@ -816,6 +818,19 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         } finally {
             pageWriteGate.readLock().unlock();
         }
+    }
+
+    /**
+     * Records what of the configuration could not be applied (null: everything was), shown by
+     * {@link #engineStatus()}. Set by whoever applies configuration, such as the DS component.
+     */
+    public void reportConfigurationProblem(String problem) {
+        configurationProblem = problem;
+    }
+
+    /** The settings the engine was opened with. */
+    public EngineConfig config() {
+        return config;
     }
 
     @Override

@@ -6,20 +6,33 @@ import io.cairn.engine.Engine;
 import io.cairn.engine.core.CairnEngine;
 import io.cairn.engine.core.DoublewriteMode;
 import io.cairn.engine.core.EngineConfig;
+import io.cairn.engine.core.EngineSupervisor;
 import io.cairn.flush.FlushPolicy;
 import io.cairn.io.StorageBackend;
 import io.cairn.redo.CommitDurability;
 import io.cairn.redo.RedoLogProvider;
 import io.cairn.status.StatusService;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.Hashtable;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.TreeMap;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -30,17 +43,25 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * DS adapter that opens a {@link CairnEngine} from the configured parts and registers it as the
- * {@link Engine} and {@link StatusService} services once it runs.
+ * DS adapter: tells an {@link EngineSupervisor} what the framework offers (storage backends and
+ * flush policies, as they come, go or change) and what the configuration says, and registers the
+ * engine as the {@link Engine} and {@link StatusService} services once it runs.
  *
- * <p>Opening may recover for a long time, so it runs on its own thread and the services appear
- * only when the engine is RUNNING: SCR's thread is never held by recovery. A setting the engine
- * cannot use, a home held by another process or a part that refuses to work is reported in one
- * line and nothing is registered; the component stays active so that a corrected configuration
- * (which reactivates it) is all the operator has to provide.
+ * <p>The component is never deactivated by a swap. Backends and policies are dynamic references
+ * to every service of their type; the configuration's {@code dataBackend.target},
+ * {@code redoBackend.target} and {@code flushPolicy.target} are filters the supervisor applies
+ * itself, so that a target nothing matches (for example the active backend's bundle stopped)
+ * moves the files to another backend instead of deactivating the engine, and a changed target is
+ * a swap. A changed configuration arrives in {@link #modified}; settings that only apply at start
+ * are reported in status as waiting for a restart.
  *
- * <p>The parts are static references: when one goes away the engine closes cleanly and opens
- * again with the replacement. Swapping without a restart belongs to {@code EngineControl}.
+ * <p>The buffer pool and the redo log implementation are static references: replacing them
+ * reactivates the component, which closes and reopens the engine.
+ *
+ * <p>Opening may recover for a long time, so it runs on the supervisor's thread and the services
+ * appear only when the engine is RUNNING. A setting the engine cannot use, a home held by another
+ * process or a part that refuses to work is reported in one line; the component stays active so
+ * that a corrected configuration is all the operator has to provide.
  */
 @Component(service = {}, immediate = true, configurationPid = EngineComponent.PID)
 @Designate(ocd = EngineComponent.Config.class)
@@ -54,8 +75,10 @@ public final class EngineComponent {
     /** The condition registered when opening ended, successfully or not. */
     public static final String OPENED_CONDITION_ID = "cairn.engine.opened";
 
+    /** Service properties of the registered engine naming what is applied now (see {@link EngineSupervisor#applied()}). */
+    public static final String APPLIED_PREFIX = "cairn.applied.";
+
     private static final System.Logger LOG = System.getLogger("io.cairn.engine");
-    private static final long OPEN_PROGRESS_LOG_MILLIS = TimeUnit.SECONDS.toMillis(5);
 
     @ObjectClassDefinition(name = "Cairn engine",
             description = "The engine's home, sizes, durability and the parts it is assembled from.")
@@ -68,14 +91,15 @@ public final class EngineComponent {
                 description = "4, 8, 16, 32 or 64 for a new home; 0 keeps the home's own (16 for a new one).")
         int pageSizeKibibytes() default 0;
 
-        @AttributeDefinition(name = "Buffer pool size (MiB)", description = "At least 1.")
+        @AttributeDefinition(name = "Buffer pool size (MiB)", description = "At least 1; changes while running.")
         long bufferPoolSizeMebibytes() default 128;
 
-        @AttributeDefinition(name = "Redo capacity (MiB)", description = "From 1 to 1048576.")
+        @AttributeDefinition(name = "Redo capacity (MiB)", description = "From 1 to 1048576; changes while running.")
         long redoCapacityMebibytes() default 100;
 
         @AttributeDefinition(name = "Commit durability",
-                description = "0 (PERIODIC), 1 (SYNC_ON_COMMIT) or 2 (WRITE_ON_COMMIT), as innodb_flush_log_at_trx_commit.")
+                description = "0 (PERIODIC), 1 (SYNC_ON_COMMIT) or 2 (WRITE_ON_COMMIT), as innodb_flush_log_at_trx_commit;"
+                        + " changes with the next commit.")
         String commitDurability() default "1";
 
         @AttributeDefinition(name = "Doublewrite", description = "ON, OFF, DETECT_ONLY or AUTO.")
@@ -102,10 +126,12 @@ public final class EngineComponent {
                         + " (innodb_page_cleaners).")
         int pageCleanerThreads() default EngineConfig.DEFAULT_PAGE_CLEANER_THREADS;
 
-        @AttributeDefinition(name = "Data backend filter", description = "Which StorageBackend serves data files.")
+        @AttributeDefinition(name = "Data backend filter",
+                description = "Which StorageBackend serves data files; a change moves them while the engine runs.")
         String dataBackend_target() default "(cairn.backend=buffered)";
 
-        @AttributeDefinition(name = "Redo backend filter", description = "Which StorageBackend serves redo files.")
+        @AttributeDefinition(name = "Redo backend filter",
+                description = "Which StorageBackend serves redo files; a change moves them while the engine runs.")
         String redoBackend_target() default "(cairn.backend=buffered)";
 
         @AttributeDefinition(name = "Buffer pool filter", description = "Which BufferPoolProvider to use.")
@@ -119,86 +145,241 @@ public final class EngineComponent {
         String flushPolicy_target() default "(cairn.policy=adaptive)";
     }
 
-    @Reference(name = "dataBackend", target = "(cairn.backend=buffered)")
-    private StorageBackend dataBackend;
-
-    @Reference(name = "redoBackend", target = "(cairn.backend=buffered)")
-    private StorageBackend redoBackend;
-
     @Reference(name = "bufferPool", target = "(cairn.bufferpool=lru)")
     private BufferPoolProvider bufferPool;
 
     @Reference(name = "redoLog", target = "(cairn.redo=cairn)")
     private RedoLogProvider redoLog;
 
-    private volatile FlushPolicy flushPolicy;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configurationAdmin;
 
+    private final EngineSupervisor supervisor = new EngineSupervisor(new Host());
     private final Object lock = new Object();
-    private Thread opener;
-    private CairnEngine engine; // guarded by lock
+    private BundleContext context; // guarded by lock
+    private String serverHome;
+    private Map<String, Object> delivered = Map.of(); // guarded by lock: the configuration SCR gave us last
+    private Config lastUsable; // guarded by lock
     private ServiceRegistration<?> registration; // guarded by lock
+    private CairnEngine registered; // guarded by lock
     private ServiceRegistration<?> openedCondition; // guarded by lock
+    private Map<String, String> applied = Map.of(); // guarded by lock
     private boolean deactivated; // guarded by lock
 
     @Activate
-    void activate(BundleContext context, Config config) {
-        EngineConfig engineConfig;
-        try {
-            engineConfig = engineConfig(config, context.getProperty(HOME_PROPERTY));
-        } catch (InvalidSettingException e) {
-            LOG.log(System.Logger.Level.ERROR, "configuration " + PID + ": " + e.getMessage()
-                    + "; the engine does not start until it is corrected");
-            return;
+    void activate(BundleContext bundleContext, Map<String, Object> properties) {
+        synchronized (lock) {
+            context = bundleContext;
+            serverHome = bundleContext.getProperty(HOME_PROPERTY);
         }
-        CairnEngine.Parts parts = new CairnEngine.Parts(dataBackend, redoBackend, bufferPool, redoLog, flushPolicy);
-        opener = new Thread(() -> open(context, engineConfig, parts), "cairn-engine-open");
-        opener.start();
+        configure(properties, "");
+        supervisor.start();
     }
 
-    private void open(BundleContext context, EngineConfig engineConfig, CairnEngine.Parts parts) {
-        CairnEngine opened;
-        try {
-            opened = CairnEngine.open(engineConfig, parts);
-        } catch (Exception e) {
-            // The engine's exceptions say what was wrong and what is allowed; the stack adds nothing.
-            String problem = "the engine in " + engineConfig.home() + " did not start: " + e.getMessage();
-            LOG.log(System.Logger.Level.ERROR, problem);
-            synchronized (lock) {
-                registerOpenedCondition(context, problem);
-            }
-            return;
-        }
+    @Modified
+    void modified(Map<String, Object> properties) {
+        configure(properties, "");
+    }
+
+    /** Hands a configuration to the supervisor, or the last usable one with the reason this one is not. */
+    private void configure(Map<String, Object> properties, String source) {
+        Config config = configOf(properties);
+        EngineSupervisor.Wanted wanted;
+        Config usable;
         synchronized (lock) {
-            if (deactivated) {
-                closeQuietly(opened);
+            delivered = relevant(properties);
+            usable = lastUsable;
+        }
+        try {
+            wanted = wanted(config, serverHome, null);
+            usable = config;
+        } catch (InvalidSettingException e) {
+            String problem = "configuration " + PID + source + ": " + e.getMessage();
+            if (usable == null) {
+                LOG.log(System.Logger.Level.ERROR, problem + "; the engine does not start until it is corrected");
+                registerOpenedConditionIfNone(problem);
                 return;
             }
-            engine = opened;
-            opened.switchFlushPolicy(flushPolicy); // it may have changed while the engine opened
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put("cairn.home", engineConfig.home().toString());
-            properties.put(StorageBackend.NAME_PROPERTY + ".data", dataBackend.name());
-            properties.put(StorageBackend.NAME_PROPERTY + ".redo", redoBackend.name());
+            LOG.log(System.Logger.Level.ERROR, problem + "; keeping the previous settings");
+            wanted = wanted(usable, serverHome, problem + "; keeping the previous settings");
+        }
+        synchronized (lock) {
+            lastUsable = usable;
+        }
+        supervisor.configure(wanted);
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (lock) {
+            deactivated = true;
+            unregister(registration);
+            registration = null;
+            unregister(openedCondition);
+            openedCondition = null;
+        }
+        supervisor.close(); // closes the engine after its services are gone
+    }
+
+    private static void unregister(ServiceRegistration<?> r) {
+        if (r != null) {
             try {
-                registration = context.registerService(
-                        new String[] {Engine.class.getName(), StatusService.class.getName()}, opened, properties);
-                // Only now: whoever waits for the condition expects to find the engine's services.
-                registerOpenedCondition(context, "running");
-            } catch (IllegalStateException bundleStopping) {
-                engine = null;
-                closeQuietly(opened);
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregisters a stopping bundle's services itself
             }
         }
     }
 
-    /**
-     * Tells scripts waiting for the server ({@code cairn.exec}) that opening ended, either way, so
-     * they neither run before the engine is there nor wait for an engine that failed.
-     */
-    private void registerOpenedCondition(BundleContext context, String outcome) {
-        if (deactivated) {
+    // ------------------------------------------------------------------------ parts on offer
+
+    @Reference(name = "backends", service = StorageBackend.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeBackend", updated = "updatedBackend")
+    void addBackend(StorageBackend backend, Map<String, Object> properties) {
+        supervisor.offerBackend(serviceId(properties), backend, properties);
+    }
+
+    void updatedBackend(StorageBackend backend, Map<String, Object> properties) {
+        supervisor.offerBackend(serviceId(properties), backend, properties);
+    }
+
+    void removeBackend(StorageBackend backend, Map<String, Object> properties) {
+        supervisor.withdrawBackend(serviceId(properties));
+    }
+
+    @Reference(name = "policies", service = FlushPolicy.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removePolicy", updated = "updatedPolicy")
+    void addPolicy(FlushPolicy policy, Map<String, Object> properties) {
+        supervisor.offerPolicy(serviceId(properties), policy, properties);
+    }
+
+    void updatedPolicy(FlushPolicy policy, Map<String, Object> properties) {
+        supervisor.offerPolicy(serviceId(properties), policy, properties);
+    }
+
+    void removePolicy(FlushPolicy policy, Map<String, Object> properties) {
+        supervisor.withdrawPolicy(serviceId(properties));
+    }
+
+    private static long serviceId(Map<String, Object> properties) {
+        return (Long) properties.get(Constants.SERVICE_ID);
+    }
+
+    // ------------------------------------------------------------------------ the host side
+
+    private final class Host implements EngineSupervisor.Host {
+        @Override
+        public BufferPoolProvider bufferPool() {
+            return bufferPool;
+        }
+
+        @Override
+        public RedoLogProvider redoLog() {
+            return redoLog;
+        }
+
+        @Override
+        public void opened(CairnEngine engine) {
+            synchronized (lock) {
+                if (deactivated) {
+                    return; // the supervisor closes it
+                }
+                try {
+                    registration = context.registerService(
+                            new String[] {Engine.class.getName(), StatusService.class.getName()}, engine,
+                            serviceProperties(engine));
+                    registered = engine;
+                    // Only now: whoever waits for the condition expects to find the engine's services.
+                    registerOpenedCondition("running");
+                } catch (IllegalStateException bundleStopping) {
+                    registration = null;
+                }
+            }
+        }
+
+        @Override
+        public void openFailed(String problem) {
+            registerOpenedConditionIfNone(problem);
+        }
+
+        @Override
+        public void applied(Map<String, String> now) {
+            synchronized (lock) {
+                applied = now;
+                if (registration != null) {
+                    try {
+                        registration.setProperties(serviceProperties(registered));
+                    } catch (IllegalStateException bundleStopping) {
+                        // going away anyway
+                    }
+                }
+            }
+        }
+
+        /**
+         * SCR can coalesce back-to-back updates of one configuration and deliver an older one
+         * last (osgi-build.md): compare with what ConfigAdmin holds and apply that if it differs.
+         */
+        @Override
+        public void recheck() {
+            ConfigurationAdmin admin = configurationAdmin;
+            if (admin == null) {
+                return;
+            }
+            Map<String, Object> current;
+            try {
+                Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
+                if (found == null || found.length == 0 || found[0].getProperties() == null) {
+                    return;
+                }
+                current = toMap(found[0].getProperties());
+            } catch (java.io.IOException | InvalidSyntaxException | IllegalStateException e) {
+                return;
+            }
+            Map<String, Object> last;
+            synchronized (lock) {
+                last = delivered;
+            }
+            Map<String, Object> held = relevant(current);
+            if (!held.equals(last)) {
+                LOG.log(System.Logger.Level.INFO, "configuration " + PID + ": ConfigAdmin holds " + held
+                        + ", the component was given " + last + " last (an update SCR coalesced?); applying ConfigAdmin's");
+                configure(current, " (from ConfigAdmin)");
+            }
+        }
+    }
+
+    private Dictionary<String, Object> serviceProperties(CairnEngine engine) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("cairn.home", engine.home().toString());
+        applied.forEach((key, value) -> properties.put(APPLIED_PREFIX + key, value));
+        String data = applied.get("dataBackend");
+        String redo = applied.get("redoBackend");
+        if (data != null) {
+            properties.put(StorageBackend.NAME_PROPERTY + ".data", data);
+        }
+        if (redo != null) {
+            properties.put(StorageBackend.NAME_PROPERTY + ".redo", redo);
+        }
+        return properties;
+    }
+
+    /** Tells scripts waiting for the server ({@code cairn.exec}) that opening ended, either way. */
+    private void registerOpenedConditionIfNone(String outcome) {
+        synchronized (lock) {
+            if (openedCondition == null) {
+                registerOpenedCondition(outcome);
+            }
+        }
+    }
+
+    private void registerOpenedCondition(String outcome) {
+        if (deactivated || context == null) {
             return;
         }
+        unregister(openedCondition);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(Condition.CONDITION_ID, OPENED_CONDITION_ID);
         properties.put("cairn.engine.outcome", outcome);
@@ -209,95 +390,99 @@ public final class EngineComponent {
         }
     }
 
+    // ------------------------------------------------------------------------ configuration
+
+    /** The configuration keys of {@link Config}, as properties are named (an underscore is a dot). */
+    private static final Map<String, Method> KEYS = new TreeMap<>();
+
+    static {
+        for (Method m : Config.class.getDeclaredMethods()) {
+            KEYS.put(m.getName().replace('_', '.'), m);
+        }
+    }
+
+    /** Only the keys this component reads, with values as strings: what "the same configuration" means. */
+    private static Map<String, Object> relevant(Map<String, Object> properties) {
+        Map<String, Object> kept = new TreeMap<>();
+        for (String key : KEYS.keySet()) {
+            Object value = properties.get(key);
+            if (value != null) {
+                kept.put(key, String.valueOf(value));
+            }
+        }
+        return kept;
+    }
+
+    private static Map<String, Object> toMap(Dictionary<String, Object> dictionary) {
+        Map<String, Object> map = new HashMap<>();
+        for (Enumeration<String> keys = dictionary.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            map.put(key, dictionary.get(key));
+        }
+        return map;
+    }
+
     /**
-     * Optional and dynamic: a policy may come, go or be replaced while the engine runs; the next
-     * page cleaner round uses the new one (the built-in safe policy while there is none).
+     * A {@link Config} backed by a property map (values as SCR or ConfigAdmin hold them, or
+     * strings from a {@code .cfg} file), falling back to the annotation's defaults.
      */
-    @Reference(name = "flushPolicy", target = "(cairn.policy=adaptive)", cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            unbind = "unbindFlushPolicy")
-    void bindFlushPolicy(FlushPolicy policy) {
-        flushPolicy = policy;
-        applyFlushPolicy();
+    static Config configOf(Map<String, Object> properties) {
+        Map<String, Object> copy = new HashMap<>(properties);
+        return (Config) Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "annotationType":
+                            return Config.class;
+                        case "toString":
+                            return "Config" + relevant(copy);
+                        case "hashCode":
+                            return copy.hashCode();
+                        case "equals":
+                            return proxy == args[0];
+                        default:
+                            break;
+                    }
+                    Object value = copy.get(method.getName().replace('_', '.'));
+                    return value == null ? method.getDefaultValue() : convert(method, value);
+                });
     }
 
-    void unbindFlushPolicy(FlushPolicy policy) {
-        if (flushPolicy == policy) { // a greedy replacement binds the new policy before unbinding the old
-            flushPolicy = null;
-            applyFlushPolicy();
+    private static Object convert(Method method, Object value) {
+        Class<?> type = method.getReturnType();
+        String key = method.getName().replace('_', '.');
+        if (type == String.class) {
+            return String.valueOf(value);
         }
-    }
-
-    private void applyFlushPolicy() {
-        CairnEngine running;
-        synchronized (lock) {
-            running = engine;
-        }
-        if (running != null) {
-            running.switchFlushPolicy(flushPolicy);
-        }
-    }
-
-    @Deactivate
-    void deactivate() {
-        Thread starting;
-        synchronized (lock) {
-            deactivated = true;
-            starting = opener;
-        }
-        awaitOpener(starting);
-        CairnEngine running;
-        synchronized (lock) {
-            if (registration != null) {
-                try {
-                    registration.unregister();
-                } catch (IllegalStateException alreadyGone) {
-                    // the framework unregisters a stopping bundle's services itself
-                }
-                registration = null;
-            }
-            if (openedCondition != null) {
-                try {
-                    openedCondition.unregister();
-                } catch (IllegalStateException alreadyGone) {
-                    // as above
-                }
-                openedCondition = null;
-            }
-            running = engine;
-            engine = null;
-        }
-        if (running != null) {
-            closeQuietly(running);
-        }
-    }
-
-    /** Recovery cannot be abandoned halfway, so deactivation waits for it, saying so every few seconds. */
-    private static void awaitOpener(Thread starting) {
-        if (starting == null) {
-            return;
-        }
-        long startedMillis = System.currentTimeMillis();
+        String text = String.valueOf(value).trim();
         try {
-            while (starting.isAlive()) {
-                starting.join(OPEN_PROGRESS_LOG_MILLIS);
-                if (starting.isAlive()) {
-                    LOG.log(System.Logger.Level.INFO, "stopping: waiting for the engine to finish opening ("
-                            + (System.currentTimeMillis() - startedMillis) / 1000 + " s so far)");
-                }
+            if (type == int.class) {
+                return value instanceof Number n ? n.intValue() : Integer.parseInt(text);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (type == long.class) {
+                return value instanceof Number n ? n.longValue() : Long.parseLong(text);
+            }
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(key, text, "a whole number");
         }
+        throw new IllegalStateException("no conversion to " + type + " for " + key);
     }
 
-    private static void closeQuietly(CairnEngine engine) {
+    /** What the supervisor should apply for {@code config}; throws naming the first unusable setting. */
+    static EngineSupervisor.Wanted wanted(Config config, String serverHome, String problem) {
+        return new EngineSupervisor.Wanted(engineConfig(config, serverHome),
+                selector("dataBackend.target", config.dataBackend_target()),
+                selector("redoBackend.target", config.redoBackend_target()),
+                selector("flushPolicy.target", config.flushPolicy_target()), problem);
+    }
+
+    private static EngineSupervisor.Selector selector(String key, String filterText) {
+        Filter filter;
         try {
-            engine.close();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.ERROR, "the engine in " + engine.home() + " did not close cleanly: " + e.getMessage()
-                    + "; the next start recovers from redo");
+            filter = FrameworkUtil.createFilter(filterText);
+        } catch (InvalidSyntaxException e) {
+            throw new InvalidSettingException(key, filterText, "an LDAP filter such as (cairn.backend=direct)");
         }
+        return new EngineSupervisor.Selector(filterText, filter::matches);
     }
 
     /**

@@ -1,0 +1,236 @@
+package io.cairn.engine.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.bufferpool.BufferPoolProvider;
+import io.cairn.bufferpool.lru.LruBufferPoolProvider;
+import io.cairn.engine.ComponentKind;
+import io.cairn.engine.MiniTransaction;
+import io.cairn.engine.Tablespace;
+import io.cairn.flush.FlushPlan;
+import io.cairn.flush.FlushPolicy;
+import io.cairn.flush.FlushState;
+import io.cairn.io.buffered.BufferedStorageBackend;
+import io.cairn.io.buffered.SyncMethod;
+import io.cairn.redo.CommitDurability;
+import io.cairn.redo.RedoLogProvider;
+import io.cairn.redo.log.CairnRedoLogProvider;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The supervisor keeps one engine in line with its configuration and the parts on offer: it opens
+ * once the parts are there, and afterwards every change is a swap, never a reopen.
+ */
+class EngineSupervisorTest {
+
+    private static final long SETTLE_MILLIS = 30_000;
+
+    @TempDir
+    Path root;
+
+    private final List<CairnEngine> opened = new CopyOnWriteArrayList<>();
+    private final List<String> openFailures = new CopyOnWriteArrayList<>();
+    private final EngineSupervisor supervisor = new EngineSupervisor(new EngineSupervisor.Host() {
+        @Override
+        public BufferPoolProvider bufferPool() {
+            return new LruBufferPoolProvider();
+        }
+
+        @Override
+        public RedoLogProvider redoLog() {
+            return new CairnRedoLogProvider();
+        }
+
+        @Override
+        public void opened(CairnEngine engine) {
+            opened.add(engine);
+        }
+
+        @Override
+        public void openFailed(String problem) {
+            openFailures.add(problem);
+        }
+
+        @Override
+        public void applied(Map<String, String> applied) {
+        }
+
+        @Override
+        public void recheck() {
+        }
+    });
+
+    private final BackendSwapTest.Named first = new BackendSwapTest.Named("first", new BufferedStorageBackend(SyncMethod.FDATASYNC));
+    private final BackendSwapTest.Named second = new BackendSwapTest.Named("second", new BufferedStorageBackend(SyncMethod.FDATASYNC));
+
+    @AfterEach
+    void close() {
+        supervisor.close();
+    }
+
+    private static EngineSupervisor.Selector named(String property, String name) {
+        return new EngineSupervisor.Selector("(" + property + "=" + name + ")", p -> name.equals(p.get(property)));
+    }
+
+    private EngineSupervisor.Wanted wanted(EngineConfig config, String data, String redo, String policy) {
+        return new EngineSupervisor.Wanted(config, named("cairn.backend", data), named("cairn.backend", redo),
+                named("cairn.policy", policy), null);
+    }
+
+    private EngineConfig config() {
+        return EngineConfig.defaults(root.resolve("home")).withBufferPoolSizeBytes(2L << 20).withRedoCapacityBytes(8L << 20);
+    }
+
+    private static Map<String, Object> backendProperties(String name) {
+        return Map.of("cairn.backend", name, "service.id", 1L);
+    }
+
+    private void settle() throws InterruptedException {
+        assertTrue(supervisor.awaitSettled(SETTLE_MILLIS), "the supervisor did not act on the changes within 30 s");
+    }
+
+    @Test
+    void theEngineMustOpenOnlyOnceTheConfiguredBackendsAreOffered() throws Exception {
+        supervisor.start();
+        supervisor.configure(wanted(config(), "first", "second", "none"));
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        settle();
+        assertEquals(List.of(), opened);
+        assertTrue(supervisor.problem().contains("waiting for a storage backend matching redoBackend.target=(cairn.backend=second)"),
+                supervisor.problem());
+        supervisor.offerBackend(2, second, backendProperties("second"));
+        settle();
+        assertEquals(1, opened.size());
+        CairnEngine engine = opened.get(0);
+        assertEquals("first", engine.active(ComponentKind.DATA_BACKEND));
+        assertEquals("second", engine.active(ComponentKind.REDO_BACKEND));
+        assertNull(supervisor.problem());
+    }
+
+    @Test
+    void aChangedTargetMustMoveTheFilesWithoutReopeningTheEngine() throws Exception {
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.offerBackend(2, second, backendProperties("second"));
+        supervisor.configure(wanted(config(), "first", "first", "none"));
+        settle();
+        CairnEngine engine = opened.get(0);
+        Tablespace space = engine.createTablespace("t");
+        supervisor.configure(wanted(config(), "second", "second", "none"));
+        settle();
+        assertEquals(1, opened.size(), "a swap must not reopen the engine");
+        assertEquals("second", engine.active(ComponentKind.DATA_BACKEND));
+        assertEquals("second", engine.active(ComponentKind.REDO_BACKEND));
+        assertSame(second, ((TablespaceImpl) space).file().backend());
+        assertEquals(Map.of("dataBackend", "second", "redoBackend", "second", "flushPolicy", SafeFlushPolicy.NAME,
+                "commitDurability", "SYNC_ON_COMMIT"), supervisor.applied());
+    }
+
+    @Test
+    void losingTheActiveBackendMustMoveTheFilesToAnotherAndSaySo() throws Exception {
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.offerBackend(2, second, backendProperties("second"));
+        supervisor.configure(wanted(config(), "first", "first", "none"));
+        settle();
+        CairnEngine engine = opened.get(0);
+        supervisor.withdrawBackend(1);
+        settle();
+        assertEquals("second", engine.active(ComponentKind.DATA_BACKEND));
+        assertEquals("second", engine.active(ComponentKind.REDO_BACKEND));
+        assertTrue(supervisor.problem().contains("no storage backend matches dataBackend.target=(cairn.backend=first); using second"),
+                supervisor.problem());
+        assertEquals(supervisor.problem(), engine.engineStatus().configurationProblem());
+        supervisor.offerBackend(3, first, backendProperties("first"));
+        settle();
+        assertEquals("first", engine.active(ComponentKind.DATA_BACKEND), "the configured backend is used again once it is back");
+        assertNull(supervisor.problem());
+    }
+
+    @Test
+    void aSwapTheNewBackendRefusesMustBeReportedAndLeaveTheOldOneInUse() throws Exception {
+        BackendSwapTest.Named picky = new BackendSwapTest.Named("picky", new BufferedStorageBackend(SyncMethod.FDATASYNC));
+        picky.bufferAlignmentBytes = 1 << 16;
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.offerBackend(2, picky, backendProperties("picky"));
+        supervisor.configure(wanted(config(), "first", "first", "none"));
+        settle();
+        CairnEngine engine = opened.get(0);
+        engine.createTablespace("t");
+        supervisor.configure(wanted(config(), "picky", "first", "none"));
+        settle();
+        assertEquals("first", engine.active(ComponentKind.DATA_BACKEND));
+        assertTrue(supervisor.problem().startsWith("dataBackend.target=(cairn.backend=picky) is not applied"), supervisor.problem());
+        assertTrue(supervisor.problem().contains("aligned to 65536"), supervisor.problem());
+        try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+            mtr.allocatePage(engine.tablespace("t"));
+            mtr.commit();
+        }
+    }
+
+    @Test
+    void durabilityPolicyAndSizesMustApplyWhileRunningAndOtherSettingsWaitForARestart() throws Exception {
+        FlushPolicy steady = new FlushPolicy() {
+            @Override
+            public String name() {
+                return "steady";
+            }
+
+            @Override
+            public FlushPlan plan(FlushState state) {
+                return FlushPlan.nothing("test policy");
+            }
+        };
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.configure(wanted(config(), "first", "first", "steady"));
+        settle();
+        CairnEngine engine = opened.get(0);
+        assertEquals(CommitDurability.SYNC_ON_COMMIT, engine.commitDurability());
+        supervisor.offerPolicy(7, steady, Map.of("cairn.policy", "steady"));
+        EngineConfig changed = config().withCommitDurability(CommitDurability.PERIODIC)
+                .withBufferPoolSizeBytes(4L << 20).withDoublewrite(DoublewriteMode.OFF).withPageCleanerThreads(2);
+        supervisor.configure(wanted(changed, "first", "first", "steady"));
+        settle();
+        assertEquals(1, opened.size());
+        assertEquals(CommitDurability.PERIODIC, engine.commitDurability());
+        assertEquals(4L << 20, engine.engineStatus().bufferPool().sizeBytes());
+        assertEquals("steady", supervisor.applied().get("flushPolicy"));
+        String problem = supervisor.problem();
+        assertNotNull(problem);
+        assertTrue(problem.contains("doublewrite, pageCleanerThreads changed; they take effect at the next start"), problem);
+        supervisor.withdrawPolicy(7);
+        settle();
+        assertEquals(SafeFlushPolicy.NAME, supervisor.applied().get("flushPolicy"));
+    }
+
+    @Test
+    void anEngineThatCannotOpenMustBeReportedAndTriedAgainAfterAChange() throws Exception {
+        java.nio.file.Files.writeString(root.resolve("home"), "a file where the home directory should be");
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.configure(wanted(config(), "first", "first", "none"));
+        settle();
+        assertEquals(List.of(), opened);
+        assertEquals(1, openFailures.size(), openFailures.toString());
+        assertTrue(openFailures.get(0).contains("did not start"), openFailures.get(0));
+        EngineConfig elsewhere = EngineConfig.defaults(root.resolve("other")).withBufferPoolSizeBytes(2L << 20)
+                .withRedoCapacityBytes(8L << 20);
+        supervisor.configure(new EngineSupervisor.Wanted(elsewhere, named("cairn.backend", "first"),
+                named("cairn.backend", "first"), named("cairn.policy", "none"), null));
+        settle();
+        assertEquals(1, opened.size(), "a changed configuration must be tried again");
+        assertEquals("x", opened.get(0).createTablespace("x").name());
+    }
+}
