@@ -754,18 +754,27 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     private void moveDataFiles(StorageBackend previous, StorageBackend next) throws IOException {
         ddl.lock();
         try {
-            pageWriteGate.writeLock().lock();
+            List<SwitchableFile> files = new ArrayList<>();
+            for (TablespaceImpl space : new java.util.TreeMap<>(spacesById).values()) {
+                files.add(space.file());
+            }
+            files.add(doublewrite.file());
+            // Open everything through the new backend first, while I/O goes on: a refusal or a
+            // failed open then costs the workload nothing.
+            List<SwitchableFile.Prepared> prepared = new ArrayList<>();
             try {
-                List<SwitchableFile> files = new ArrayList<>();
-                for (TablespaceImpl space : new java.util.TreeMap<>(spacesById).values()) {
-                    files.add(space.file());
+                long startedNanos = System.nanoTime();
+                for (SwitchableFile file : files) {
+                    prepared.add(file.prepareSwitch(next, this::refusalOfDataCapabilities));
                 }
-                files.add(doublewrite.file());
+                long openedNanos = System.nanoTime();
+                pageWriteGate.writeLock().lock();
+                long heldNanos = System.nanoTime();
                 List<SwitchableFile> moved = new ArrayList<>();
                 try {
-                    for (SwitchableFile file : files) {
-                        file.switchTo(next, this::refusalOfDataCapabilities);
-                        moved.add(file);
+                    for (int i = 0; i < files.size(); i++) {
+                        files.get(i).completeSwitch(prepared.get(i));
+                        moved.add(files.get(i));
                     }
                 } catch (IOException | RuntimeException e) {
                     for (SwitchableFile file : moved) {
@@ -779,15 +788,28 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                         }
                     }
                     throw e;
+                } finally {
+                    pageWriteGate.writeLock().unlock();
                 }
                 dataBackend = next;
                 spaceIds.useBackend(next);
+                long doneNanos = System.nanoTime();
+                LOG.log(System.Logger.Level.INFO, files.size() + " data files opened through " + next.name() + " in "
+                        + millis(openedNanos - startedNanos) + " ms; page writes drained in "
+                        + millis(heldNanos - openedNanos) + " ms and held for " + millis(doneNanos - heldNanos)
+                        + " ms while each file was synced and switched");
             } finally {
-                pageWriteGate.writeLock().unlock();
+                for (SwitchableFile.Prepared unused : prepared) {
+                    unused.close(); // the ones not switched to (after a failure); no-op for the others
+                }
             }
         } finally {
             ddl.unlock();
         }
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     /**

@@ -15,9 +15,10 @@ import java.util.function.Function;
 
 /**
  * An open engine file whose backend can be replaced while it is in use (the hot-swap protocol):
- * {@link #switchTo} blocks new I/O on the file, waits for in-flight I/O to drain, syncs the old
- * handle, opens the file through the new backend, checks the new capabilities, switches and
- * resumes. If any step fails the file stays on the old backend and the caller gets the reason.
+ * the file is opened through the new backend and its capabilities checked while I/O goes on
+ * ({@link #prepareSwitch}); then new I/O on the file is blocked, in-flight I/O drains, the old
+ * handle is synced, the new one takes over and I/O resumes ({@link #completeSwitch}). If any step
+ * fails the file stays on the old backend and the caller gets the reason.
  *
  * <p>Transfers hold the shared side of a read-write lock for their duration, so a switch (the
  * exclusive side) sees no transfer in flight. Thread-safe.
@@ -131,7 +132,7 @@ public final class SwitchableFile implements AutoCloseable {
     }
 
     /**
-     * Moves the file to {@code newBackend}.
+     * Moves the file to {@code newBackend}: {@link #prepareSwitch} then {@link #completeSwitch}.
      *
      * @param accept checks the new handle's capabilities and returns null if they are acceptable,
      *     else a one-line reason (for example an alignment the buffer pool's frames do not meet)
@@ -139,28 +140,78 @@ public final class SwitchableFile implements AutoCloseable {
      *     file, or {@code accept} refused; the file is then still on the old backend
      */
     public void switchTo(StorageBackend newBackend, Function<IoCapabilities, String> accept) throws IOException {
+        try (Prepared prepared = prepareSwitch(newBackend, accept)) {
+            completeSwitch(prepared);
+        }
+    }
+
+    /**
+     * The first half of a switch, while I/O on the file goes on: opens the file through the new
+     * backend (a second handle of the same file; nothing is read or written through it yet) and
+     * checks its capabilities. Opening can be slow (a backend's first open may load a native
+     * library or probe the device), which is why it happens outside the gate.
+     *
+     * @throws IOException if the new backend cannot open the file or {@code accept} refused
+     */
+    public Prepared prepareSwitch(StorageBackend newBackend, Function<IoCapabilities, String> accept) throws IOException {
         Objects.requireNonNull(newBackend, "newBackend");
+        StorageFile opened = newBackend.open(path, reopenOptions);
+        String refusal;
+        try {
+            refusal = accept.apply(opened.capabilities());
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        if (refusal != null) {
+            opened.close();
+            throw new IOException("cannot move " + path + " to backend '" + newBackend.name() + "': " + refusal);
+        }
+        return new Prepared(this, newBackend, opened);
+    }
+
+    /**
+     * The second half: blocks new I/O on the file, waits for in-flight I/O, syncs the old handle,
+     * switches to the prepared one and resumes. Only this part pauses the file's I/O: one sync.
+     *
+     * @throws IOException if the old handle cannot be synced; the file is then still on the old backend
+     */
+    public void completeSwitch(Prepared prepared) throws IOException {
+        if (prepared.file != this || prepared.handle == null) {
+            throw new IllegalArgumentException("the prepared switch is not for " + path + " or was used already");
+        }
         gate.writeLock().lock();
         try {
             StorageFile old = file;
             old.sync(SyncLevel.DATA_AND_METADATA);
-            StorageFile opened = newBackend.open(path, reopenOptions);
-            String refusal;
-            try {
-                refusal = accept.apply(opened.capabilities());
-            } catch (RuntimeException e) {
-                opened.close();
-                throw e;
-            }
-            if (refusal != null) {
-                opened.close();
-                throw new IOException("cannot move " + path + " to backend '" + newBackend.name() + "': " + refusal);
-            }
-            file = opened;
-            backend = newBackend;
+            file = prepared.handle;
+            backend = prepared.backend;
+            prepared.handle = null;
             old.close();
         } finally {
             gate.writeLock().unlock();
+        }
+    }
+
+    /** A new handle opened by {@link #prepareSwitch}; closing it without completing discards it. */
+    public static final class Prepared implements AutoCloseable {
+        private final SwitchableFile file;
+        private final StorageBackend backend;
+        private StorageFile handle;
+
+        private Prepared(SwitchableFile file, StorageBackend backend, StorageFile handle) {
+            this.file = file;
+            this.backend = backend;
+            this.handle = handle;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (handle != null) {
+                StorageFile unused = handle;
+                handle = null;
+                unused.close();
+            }
         }
     }
 
