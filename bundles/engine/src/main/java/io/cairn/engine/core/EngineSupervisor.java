@@ -55,9 +55,19 @@ public final class EngineSupervisor implements AutoCloseable {
      * @param flushPolicy which policy plans the page cleaner's rounds (the built-in safe one when none matches)
      * @param problem why the configuration as given could not be used (then the other fields are the
      *     last usable ones), or null
+     * @param noBackendWaitMillis how long I/O waits for a storage backend while none is available
+     *     before it fails with "no storage backend available"
      */
     public record Wanted(EngineConfig config, Selector dataBackend, Selector redoBackend, Selector flushPolicy,
-            String problem) {
+            String problem, long noBackendWaitMillis) {
+
+        /** How long I/O waits for a backend when none is available, unless configured. */
+        public static final long DEFAULT_NO_BACKEND_WAIT_MILLIS = 30_000;
+
+        public Wanted(EngineConfig config, Selector dataBackend, Selector redoBackend, Selector flushPolicy,
+                String problem) {
+            this(config, dataBackend, redoBackend, flushPolicy, problem, DEFAULT_NO_BACKEND_WAIT_MILLIS);
+        }
     }
 
     /** What the host does for the supervisor; called on the supervisor's thread. */
@@ -255,9 +265,9 @@ public final class EngineSupervisor implements AutoCloseable {
         }
         // Runs only after a change, so a swap that failed before is tried again once something changed.
         appliedData = applyBackend(ComponentKind.DATA_BACKEND, "dataBackend.target", want.dataBackend(), backendOffers,
-                appliedData, problems);
+                appliedData, problems, want.noBackendWaitMillis());
         appliedRedo = applyBackend(ComponentKind.REDO_BACKEND, "redoBackend.target", want.redoBackend(), backendOffers,
-                appliedRedo, problems);
+                appliedRedo, problems, want.noBackendWaitMillis());
         Offer<FlushPolicy> policy = best(policyOffers, want.flushPolicy());
         if (!sameService(policy, appliedPolicy)) {
             engine.switchFlushPolicy(policy == null ? null : policy.service());
@@ -341,7 +351,7 @@ public final class EngineSupervisor implements AutoCloseable {
      * other one that takes them (a backend whose bundle stopped), reporting either way.
      */
     private Offer<StorageBackend> applyBackend(ComponentKind kind, String key, Selector selector,
-            List<Offer<StorageBackend>> offers, Offer<StorageBackend> current, List<String> problems) {
+            List<Offer<StorageBackend>> offers, Offer<StorageBackend> current, List<String> problems, long waitMillis) {
         Offer<StorageBackend> wantedOffer = best(offers, selector);
         List<Offer<StorageBackend>> candidates = new ArrayList<>();
         if (wantedOffer != null) {
@@ -355,15 +365,16 @@ public final class EngineSupervisor implements AutoCloseable {
             }
             candidates.addAll(sorted(offers));
             if (candidates.isEmpty()) {
-                problems.add("no storage backend available for " + role(kind) + " files; "
-                        + (current == null ? "none" : current.service().name() + ", whose service is gone,") + " stays in use");
-                return current;
+                return standIn(kind, current, problems, waitMillis);
             }
         }
         if (current != null && sameService(candidates.get(0), current) && candidates.get(0).properties().equals(current.properties())) {
             return current; // nothing to do
         }
         for (Offer<StorageBackend> candidate : candidates) {
+            if (current != null && current.service() instanceof AwaitedBackend awaited) {
+                awaited.arrive(candidate.service()); // operations waiting for a backend go on through it
+            }
             try {
                 engine.switchBackend(kind, candidate.service());
                 if (wantedOffer == null) {
@@ -383,6 +394,31 @@ public final class EngineSupervisor implements AutoCloseable {
         problems.add("no remaining storage backend takes the " + role(kind) + " files; "
                 + (current == null ? "none" : current.service().name()) + " stays in use");
         return current;
+    }
+
+    /**
+     * No backend at all: the files switch to a stand-in whose I/O waits for one to arrive (and
+     * fails after {@code waitMillis}), so that the engine stays up and nothing is acknowledged
+     * that is not on disk.
+     */
+    private Offer<StorageBackend> standIn(ComponentKind kind, Offer<StorageBackend> current, List<String> problems,
+            long waitMillis) {
+        String notice = "no storage backend available for " + role(kind) + " files; their I/O waits up to "
+                + waitMillis + " ms for one to be installed, then fails";
+        problems.add(notice);
+        if (current != null && current.service() instanceof AwaitedBackend) {
+            return current;
+        }
+        String gone = current == null ? "no backend" : "the service of backend '" + current.service().name() + "' went away";
+        AwaitedBackend awaited = new AwaitedBackend(role(kind), gone, waitMillis);
+        try {
+            engine.switchBackend(kind, awaited);
+        } catch (SwapFailedException e) {
+            problems.add("the " + role(kind) + " files could not be detached from the departed backend: " + e.getMessage());
+            return current;
+        }
+        LOG.log(System.Logger.Level.WARNING, gone + " and no other storage backend is installed: " + notice);
+        return new Offer<>(-1, awaited, Map.of(), Integer.MIN_VALUE);
     }
 
     private static String role(ComponentKind kind) {

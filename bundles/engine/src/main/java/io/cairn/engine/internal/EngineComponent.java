@@ -126,6 +126,11 @@ public final class EngineComponent {
                         + " (innodb_page_cleaners).")
         int pageCleanerThreads() default EngineConfig.DEFAULT_PAGE_CLEANER_THREADS;
 
+        @AttributeDefinition(name = "Wait for a storage backend (ms)",
+                description = "While no storage backend is available (the active one's bundle stopped and no other takes"
+                        + " the files), how long I/O waits for one before it fails; from 0 to 3600000.")
+        long noBackendWaitMillis() default EngineSupervisor.Wanted.DEFAULT_NO_BACKEND_WAIT_MILLIS;
+
         @AttributeDefinition(name = "Data backend filter",
                 description = "Which StorageBackend serves data files; a change moves them while the engine runs.")
         String dataBackend_target() default "(cairn.backend=buffered)";
@@ -469,10 +474,11 @@ public final class EngineComponent {
 
     /** What the supervisor should apply for {@code config}; throws naming the first unusable setting. */
     static EngineSupervisor.Wanted wanted(Config config, String serverHome, String problem) {
+        InvalidSettingException.requireRange("noBackendWaitMillis", config.noBackendWaitMillis(), 0, 3_600_000);
         return new EngineSupervisor.Wanted(engineConfig(config, serverHome),
                 selector("dataBackend.target", config.dataBackend_target()),
                 selector("redoBackend.target", config.redoBackend_target()),
-                selector("flushPolicy.target", config.flushPolicy_target()), problem);
+                selector("flushPolicy.target", config.flushPolicy_target()), problem, config.noBackendWaitMillis());
     }
 
     private static EngineSupervisor.Selector selector(String key, String filterText) {

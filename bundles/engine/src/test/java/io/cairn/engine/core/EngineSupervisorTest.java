@@ -233,4 +233,95 @@ class EngineSupervisorTest {
         assertEquals(1, opened.size(), "a changed configuration must be tried again");
         assertEquals("x", opened.get(0).createTablespace("x").name());
     }
+
+    private EngineSupervisor.Wanted wantedWithWait(EngineConfig config, String backend, long waitMillis) {
+        return new EngineSupervisor.Wanted(config, named("cairn.backend", backend), named("cairn.backend", backend),
+                named("cairn.policy", "none"), null, waitMillis);
+    }
+
+    private static void commitOne(CairnEngine engine, Tablespace space, long value) throws java.io.IOException {
+        try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+            io.cairn.engine.PageRef page = mtr.writePage(space, TablespaceImpl.FIRST_USER_PAGE_NO);
+            page.putLong(page.bodyStartOffset(), value);
+            mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+        }
+    }
+
+    @Test
+    void withNoBackendLeftACommitMustWaitForOneAndGoOnWhenItIsInstalled() throws Exception {
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.configure(wantedWithWait(config(), "first", 60_000));
+        settle();
+        CairnEngine engine = opened.get(0);
+        Tablespace space = engine.createTablespace("t");
+        try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+            mtr.allocatePage(space);
+            mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+        }
+        supervisor.withdrawBackend(1);
+        settle();
+        assertEquals(AwaitedBackend.NAME, engine.active(ComponentKind.DATA_BACKEND));
+        assertEquals(AwaitedBackend.NAME, engine.active(ComponentKind.REDO_BACKEND));
+        assertTrue(supervisor.problem().contains("no storage backend available for data files; their I/O waits up to 60000 ms"),
+                supervisor.problem());
+        java.util.concurrent.FutureTask<Void> commit = new java.util.concurrent.FutureTask<>(() -> {
+            commitOne(engine, space, 42);
+            return null;
+        });
+        Thread committer = new Thread(commit, "waiting-committer");
+        committer.start();
+        awaitBlocked(committer, commit);
+        supervisor.offerBackend(2, second, backendProperties("second"));
+        commit.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        settle();
+        assertEquals("second", engine.active(ComponentKind.DATA_BACKEND));
+        assertEquals("second", engine.active(ComponentKind.REDO_BACKEND));
+        assertTrue(supervisor.problem().contains("no storage backend matches"), supervisor.problem());
+        try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+            io.cairn.engine.PageRef page = mtr.readPage(space, TablespaceImpl.FIRST_USER_PAGE_NO);
+            assertEquals(42, page.getLong(page.bodyStartOffset()));
+        }
+    }
+
+    @Test
+    void withNoBackendLeftACommitMustFailAfterTheWaitInsteadOfBeingAcknowledged() throws Exception {
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.configure(wantedWithWait(config(), "first", 300));
+        settle();
+        CairnEngine engine = opened.get(0);
+        Tablespace space = engine.createTablespace("t");
+        try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+            mtr.allocatePage(space);
+            mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+        }
+        commitOne(engine, space, 7);
+        supervisor.withdrawBackend(1);
+        settle();
+        Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> commitOne(engine, space, 8));
+        String message = String.valueOf(failure.getMessage()) + " " + (failure.getCause() == null ? "" : failure.getCause().getMessage());
+        assertTrue(message.contains("no storage backend available"), failure.toString());
+        supervisor.close();
+        CairnEngine reopened = CairnEngine.open(config(), TestEngines.parts(new BufferedStorageBackend(SyncMethod.FDATASYNC)));
+        try (MiniTransaction mtr = reopened.beginMiniTransaction()) {
+            io.cairn.engine.PageRef page = mtr.readPage(reopened.tablespace("t"), TablespaceImpl.FIRST_USER_PAGE_NO);
+            assertEquals(7, page.getLong(page.bodyStartOffset()), "the acknowledged commit survives; the refused one is not there");
+        } finally {
+            reopened.close();
+        }
+    }
+
+    private static void awaitBlocked(Thread thread, java.util.concurrent.FutureTask<?> task) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!task.isDone()) {
+            Thread.State state = thread.getState();
+            if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, thread.getName() + " did not block: " + state);
+            Thread.onSpinWait();
+        }
+        throw new AssertionError(thread.getName() + " finished instead of waiting");
+    }
 }
