@@ -81,11 +81,14 @@ public class PolicyBundleIT {
         assertTrue("the deployment alone must not change the engine's policy:\n" + status,
             status.contains("policy adaptive"));
 
-        // The engine may reopen itself for the new filter or switch at its next round: the wait holds for both.
-        ServerConsole.writeAtomically(home.resolve("etc"), "io.cairn.engine.cfg",
-            "flushPolicy.target=(cairn.policy=steady)\n");
+        // cairn:policy writes the engine's configuration and returns once the engine reports the
+        // policy in use; the engine switches in place, it does not reopen.
+        assertEquals("flush policy: steady (from the next page cleaner round)",
+            server.run("cairn:policy steady", COMMAND_TIMEOUT));
         status = server.awaitStatus("the engine must run with the steady policy",
             s -> s.contains("engine: RUNNING") && s.contains(", policy steady"), ENGINE_TIMEOUT);
+        assertEquals("the engine opened once: " + Files.readAllLines(home.resolve("log/cairn.log")), 1,
+            Files.readAllLines(home.resolve("log/cairn.log")).stream().filter(l -> l.contains("engine running in")).count());
 
         assertEquals("created table policy_it", server.run("cairn:create policy_it", COMMAND_TIMEOUT));
         assertEquals("ok", server.run("cairn:put policy_it ada Lovelace", COMMAND_TIMEOUT));
