@@ -22,7 +22,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -57,12 +56,6 @@ public final class ClockBufferPool implements BufferPool {
     /** Pages per call of {@link PageStore#writePages}: each call ends with a sync, so batching matters. */
     static final int WRITE_BATCH_PAGES = 64;
 
-    /**
-     * How long a thread waiting for a frame sleeps on the instance's condition before it looks
-     * again. Every event that can free a frame signals the condition; the bound only limits the
-     * damage of a signal this code forgot.
-     */
-    private static final long WAIT_SLICE_MILLIS = 1000;
     private static final AtomicLong FRAME_SERIALS = new AtomicLong();
 
     private final PageStore store;
@@ -392,7 +385,10 @@ public final class ClockBufferPool implements BufferPool {
                 continue;
             }
             try {
-                instance.changed.await(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS);
+                // No timeout needed: the search and this wait happen under one hold of the lock,
+                // and everything that could make the search succeed (a fix count reaching 0, a
+                // write ending, a frame freed or added, close) signals under that lock.
+                instance.changed.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for a free frame in buffer pool instance "
@@ -873,7 +869,7 @@ public final class ClockBufferPool implements BufferPool {
                         }
                         try {
                             // Fixed pages in withdrawn frames: wait for their fixes to go.
-                            instance.changed.await(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS);
+                            instance.changed.await();
                         } catch (InterruptedException e) {
                             interrupted = true; // a half-withdrawn instance must not be left behind
                         }

@@ -70,6 +70,7 @@ final class ClockPageHandle implements PageHandle {
 
     @Override
     public long newestModificationLsn() {
+        requireOpen("newestModificationLsn");
         return frame.newestLsn;
     }
 
