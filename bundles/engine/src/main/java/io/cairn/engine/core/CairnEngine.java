@@ -84,6 +84,8 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     /** Page write batches hold it shared; a data backend swap exclusively (see {@link #moveDataFiles}). */
     private final java.util.concurrent.locks.ReentrantReadWriteLock pageWriteGate =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** The name of the provider of the pool in use. */
+    private volatile String poolName;
     /** The alignment of the buffer pool's frames, from the data backend at open. */
     private int frameAlignmentBytes = 4096;
     private volatile StorageBackend dataBackend;
@@ -93,7 +95,12 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     private volatile EnginePhase phase = EnginePhase.RECOVERING;
     private SpaceIdAllocator spaceIds;
     private Doublewrite doublewrite;
-    private BufferPool pool;
+    /** Replaced only by {@link #replaceBufferPool}, with every mini-transaction held at the gate. */
+    private volatile BufferPool pool;
+    private final MtrGate mtrGate = new MtrGate();
+    /** What the pool was created from, for a replacement. */
+    private BufferPoolConfig poolConfig;
+    private EnginePageStore pageStore;
     private RedoLog redo;
     private FlushRequests flushRequests;
     private PageCleaner cleaner;
@@ -174,9 +181,12 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         // Every instance needs at least one chunk, so small pools with many instances get small chunks.
         long chunkBytes = Math.max(pageSize,
                 Math.min(defaults.chunkSizeBytes(), config.bufferPoolSizeBytes() / instances) / pageSize * pageSize);
-        pool = parts.bufferPool().create(new BufferPoolConfig(defaults.sizeBytes(), chunkBytes, pageSize, instances,
+        poolConfig = new BufferPoolConfig(defaults.sizeBytes(), chunkBytes, pageSize, instances,
                 alignment, defaults.oldBlocksPct(), defaults.oldBlocksTimeMillis(), defaults.lruScanDepth(),
-                defaults.readAheadThreshold()), store);
+                defaults.readAheadThreshold());
+        pageStore = store;
+        pool = parts.bufferPool().create(poolConfig, store);
+        poolName = parts.bufferPool().name();
         flushRequests = new FlushRequests(new FlushRequests.Flusher() {
             @Override
             public long oldestDirtyLsn() {
@@ -534,13 +544,24 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     @Override
     public MiniTransaction beginMiniTransaction() {
         requireRunning("begin a mini-transaction");
+        // Before the free check, which may flush pages itself: a pool replacement waits for both.
+        mtrGate.enter();
         try {
             // Before any latch is taken: see RedoSpace for why it cannot wait later.
             redoSpace.freeCheck(redo, freeCheckCheckpointer);
         } catch (IOException e) {
+            mtrGate.exit();
             throw new java.io.UncheckedIOException("waiting for redo space before a mini-transaction: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            mtrGate.exit();
+            throw e;
         }
-        return new MiniTransactionImpl(this);
+        return new MiniTransactionImpl(this, true);
+    }
+
+    @Override
+    public void mtrEnded() {
+        mtrGate.exit();
     }
 
     @Override
@@ -557,13 +578,16 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     @Override
     public long checkpoint() throws IOException {
         requireRunning("checkpoint");
+        mtrGate.enter(); // it flushes the pool: not while the pool is being replaced
         try {
             flushRequests.awaitFlushed(redo.currentLsn() + 1);
+            return checkpointNow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while flushing for a checkpoint", e);
+        } finally {
+            mtrGate.exit();
         }
-        return checkpointNow();
     }
 
     /**
@@ -864,9 +888,93 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Holds new mini-transactions at the gate and waits (at most {@link #QUIESCE_TIMEOUT_MILLIS})
+     * for the running ones to release their pages, stops the page cleaner, writes every dirty page
+     * and takes a checkpoint, then creates the new pool with the old one's geometry and current
+     * size, switches to it, closes the old one and starts the cleaner again. Nothing of the old
+     * pool is carried over: the new one starts cold (every page is on disk and checkpointed). If
+     * the new pool cannot be created, the engine goes on with the old one.
+     */
     @Override
-    public void replaceBufferPool(BufferPoolProvider provider) {
-        throw new UnsupportedOperationException("buffer pool replacement arrives with issue #7");
+    public void replaceBufferPool(BufferPoolProvider provider) throws IOException {
+        java.util.Objects.requireNonNull(provider, "provider");
+        requireRunning("replace the buffer pool");
+        swapLock.lock();
+        try {
+            String from = poolName;
+            String to = provider.name();
+            publish(new EngineEvent.SwapStarted(System.currentTimeMillis(), ComponentKind.BUFFER_POOL, from, to));
+            long startedNanos = System.nanoTime();
+            ddl.lock();
+            try {
+                try (WaitRegistry.Wait wait = waits.begin("mini-transactions to release their pages before the"
+                        + " buffer pool is replaced by " + to, "the threads running them")) {
+                    if (!mtrGate.close(QUIESCE_TIMEOUT_MILLIS)) {
+                        String reason = mtrGate.active() + " mini-transactions did not end within "
+                                + QUIESCE_TIMEOUT_MILLIS / 1000 + " s";
+                        publish(new EngineEvent.SwapFailed(System.currentTimeMillis(), ComponentKind.BUFFER_POOL, from, to,
+                                reason));
+                        throw new SwapFailedException(ComponentKind.BUFFER_POOL, reason, null);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SwapFailedException(ComponentKind.BUFFER_POOL, "interrupted while waiting for"
+                            + " mini-transactions", e);
+                }
+                try {
+                    replacePoolQuiesced(provider, from, to);
+                } finally {
+                    mtrGate.open();
+                }
+            } finally {
+                ddl.unlock();
+            }
+            long pauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+            LOG.log(System.Logger.Level.INFO, "buffer pool replaced: " + from + " -> " + to + " in " + pauseMillis + " ms");
+            publish(new EngineEvent.SwapCompleted(System.currentTimeMillis(), ComponentKind.BUFFER_POOL, from, to,
+                    pauseMillis));
+        } finally {
+            swapLock.unlock();
+        }
+    }
+
+    /** How long a buffer pool replacement waits for running mini-transactions. */
+    static final long QUIESCE_TIMEOUT_MILLIS = 30_000;
+
+    private void replacePoolQuiesced(BufferPoolProvider provider, String from, String to) throws IOException {
+        flushRequests.cleanerServing(false);
+        cleaner.stop();
+        BufferPool old = pool;
+        BufferPool created = null;
+        try {
+            old.flushList(Long.MAX_VALUE, Long.MAX_VALUE);
+            checkpointNow();
+            BufferPoolConfig current = new BufferPoolConfig(old.stats().sizeBytes(), poolConfig.chunkSizeBytes(),
+                    poolConfig.pageSizeBytes(), poolConfig.instances(), poolConfig.frameAlignmentBytes(),
+                    poolConfig.oldBlocksPct(), poolConfig.oldBlocksTimeMillis(), poolConfig.lruScanDepth(),
+                    poolConfig.readAheadThreshold());
+            created = provider.create(current, pageStore);
+            if (old.oldestModificationLsn() != 0) {
+                throw new IOException("pages were changed while the buffer pool was being replaced");
+            }
+            pool = created;
+            poolName = to;
+            old.close();
+        } catch (IOException | RuntimeException e) {
+            if (created != null && pool != created) {
+                created.close();
+            }
+            String reason = String.valueOf(e.getMessage());
+            publish(new EngineEvent.SwapFailed(System.currentTimeMillis(), ComponentKind.BUFFER_POOL, from, to, reason));
+            throw new SwapFailedException(ComponentKind.BUFFER_POOL, reason, e);
+        } finally {
+            cleaner = new PageCleaner(this, config, flushPolicy);
+            cleaner.start();
+            flushRequests.cleanerServing(true);
+        }
     }
 
     @Override
@@ -876,7 +984,12 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
 
     @Override
     public void resizeBufferPool(long sizeBytes) throws IOException {
-        pool.resize(sizeBytes);
+        swapLock.lock(); // not while the pool is being replaced
+        try {
+            pool.resize(sizeBytes);
+        } finally {
+            swapLock.unlock();
+        }
     }
 
     @Override
@@ -890,6 +1003,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             case DATA_BACKEND -> dataBackend.name();
             case REDO_BACKEND -> redoBackend.name();
             case COMMIT_DURABILITY -> durability.name();
+            case BUFFER_POOL -> poolName;
             case FLUSH_POLICY -> cleaner == null ? SafeFlushPolicy.NAME : cleaner.status().policyName();
             default -> "unknown";
         };

@@ -57,23 +57,33 @@ public final class EngineSupervisor implements AutoCloseable {
      *     last usable ones), or null
      * @param noBackendWaitMillis how long I/O waits for a storage backend while none is available
      *     before it fails with "no storage backend available"
+     * @param bufferPool which offered buffer pool implementation to use, or null for the host's
      */
     public record Wanted(EngineConfig config, Selector dataBackend, Selector redoBackend, Selector flushPolicy,
-            String problem, long noBackendWaitMillis) {
+            String problem, long noBackendWaitMillis, Selector bufferPool) {
 
         /** How long I/O waits for a backend when none is available, unless configured. */
         public static final long DEFAULT_NO_BACKEND_WAIT_MILLIS = 30_000;
 
+        /** With the host's buffer pool ({@link Host#bufferPool()}) and the default wait. */
         public Wanted(EngineConfig config, Selector dataBackend, Selector redoBackend, Selector flushPolicy,
                 String problem) {
             this(config, dataBackend, redoBackend, flushPolicy, problem, DEFAULT_NO_BACKEND_WAIT_MILLIS);
+        }
+
+        /** With the host's buffer pool ({@link Host#bufferPool()}). */
+        public Wanted(EngineConfig config, Selector dataBackend, Selector redoBackend, Selector flushPolicy,
+                String problem, long noBackendWaitMillis) {
+            this(config, dataBackend, redoBackend, flushPolicy, problem, noBackendWaitMillis, null);
         }
     }
 
     /** What the host does for the supervisor; called on the supervisor's thread. */
     public interface Host {
-        /** The buffer pool and redo log implementations (not swapped at run time yet). */
+        /** The buffer pool implementation when the configuration names none to choose from offers. */
         BufferPoolProvider bufferPool();
+
+        /** The redo log implementation (not replaced at run time yet). */
 
         RedoLogProvider redoLog();
 
@@ -98,6 +108,7 @@ public final class EngineSupervisor implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<Long, Offer<StorageBackend>> backends = new LinkedHashMap<>(); // guarded by lock
     private final Map<Long, Offer<FlushPolicy>> policies = new LinkedHashMap<>(); // guarded by lock
+    private final Map<Long, Offer<BufferPoolProvider>> pools = new LinkedHashMap<>(); // guarded by lock
     private Wanted wanted; // guarded by lock
     private long generation; // guarded by lock: bumped by every report
     private boolean closed; // guarded by lock
@@ -109,6 +120,7 @@ public final class EngineSupervisor implements AutoCloseable {
     private Offer<StorageBackend> appliedData;
     private Offer<StorageBackend> appliedRedo;
     private Offer<FlushPolicy> appliedPolicy;
+    private String appliedPool;
     private long appliedPoolBytes;
     private long appliedRedoBytes;
     private volatile String problem;
@@ -151,6 +163,14 @@ public final class EngineSupervisor implements AutoCloseable {
 
     public void withdrawPolicy(long id) {
         change(() -> policies.remove(id));
+    }
+
+    public void offerPool(long id, BufferPoolProvider provider, Map<String, Object> properties) {
+        change(() -> pools.put(id, new Offer<>(id, provider, Map.copyOf(properties), ranking(properties))));
+    }
+
+    public void withdrawPool(long id) {
+        change(() -> pools.remove(id));
     }
 
     private void change(Runnable update) {
@@ -247,16 +267,18 @@ public final class EngineSupervisor implements AutoCloseable {
         Wanted want;
         List<Offer<StorageBackend>> backendOffers;
         List<Offer<FlushPolicy>> policyOffers;
+        List<Offer<BufferPoolProvider>> poolOffers;
         synchronized (lock) {
             want = wanted;
             backendOffers = new ArrayList<>(backends.values());
             policyOffers = new ArrayList<>(policies.values());
+            poolOffers = new ArrayList<>(pools.values());
         }
         if (want == null) {
             return; // no configuration yet
         }
         if (engine == null) {
-            open(want, backendOffers, policyOffers, current);
+            open(want, backendOffers, policyOffers, poolOffers, current);
             return;
         }
         List<String> problems = new ArrayList<>();
@@ -277,6 +299,7 @@ public final class EngineSupervisor implements AutoCloseable {
             problems.add("no flush policy matches flushPolicy.target=" + want.flushPolicy().filter()
                     + "; the built-in safe policy plans the rounds");
         }
+        applyPool(want, poolOffers, problems);
         EngineConfig config = want.config();
         if (engine.commitDurability() != config.commitDurability()) {
             engine.setCommitDurability(config.commitDurability());
@@ -308,7 +331,7 @@ public final class EngineSupervisor implements AutoCloseable {
     }
 
     private void open(Wanted want, List<Offer<StorageBackend>> backendOffers, List<Offer<FlushPolicy>> policyOffers,
-            long current) {
+            List<Offer<BufferPoolProvider>> poolOffers, long current) {
         if (openFailedAtGeneration == current) {
             return;
         }
@@ -322,11 +345,21 @@ public final class EngineSupervisor implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "the engine does not open yet: " + problem);
             return;
         }
+        BufferPoolProvider poolProvider = host.bufferPool();
+        if (want.bufferPool() != null) {
+            Offer<BufferPoolProvider> offered = best(poolOffers, want.bufferPool());
+            if (offered == null) {
+                problem = "waiting for a buffer pool matching bufferPool.target=" + want.bufferPool().filter();
+                LOG.log(System.Logger.Level.INFO, "the engine does not open yet: " + problem);
+                return;
+            }
+            poolProvider = offered.service();
+        }
         Offer<FlushPolicy> policy = best(policyOffers, want.flushPolicy());
         CairnEngine opened;
         try {
             opened = CairnEngine.open(want.config(), new CairnEngine.Parts(data.service(), redo.service(),
-                    host.bufferPool(), host.redoLog(), policy == null ? null : policy.service()));
+                    poolProvider, host.redoLog(), policy == null ? null : policy.service()));
         } catch (Exception e) {
             openFailedAtGeneration = current;
             problem = "the engine in " + want.config().home() + " did not start: " + e.getMessage();
@@ -338,6 +371,7 @@ public final class EngineSupervisor implements AutoCloseable {
         appliedData = data;
         appliedRedo = redo;
         appliedPolicy = policy;
+        appliedPool = poolProvider.name();
         appliedPoolBytes = want.config().bufferPoolSizeBytes();
         appliedRedoBytes = want.config().redoCapacityBytes();
         problem = want.problem();
@@ -421,6 +455,39 @@ public final class EngineSupervisor implements AutoCloseable {
         return new Offer<>(-1, awaited, Map.of(), Integer.MIN_VALUE);
     }
 
+    /**
+     * Replaces the buffer pool implementation when the filter picks another provider than the one
+     * in use (or the one in use went away and another is offered). Without any, the engine keeps
+     * the pool it has.
+     */
+    private void applyPool(Wanted want, List<Offer<BufferPoolProvider>> offers, List<String> problems) {
+        if (want.bufferPool() == null) {
+            return;
+        }
+        Offer<BufferPoolProvider> chosen = best(offers, want.bufferPool());
+        if (chosen == null) {
+            List<Offer<BufferPoolProvider>> others = sorted(offers);
+            boolean currentOffered = offers.stream().anyMatch(o -> o.service().name().equals(appliedPool));
+            if (currentOffered || others.isEmpty()) {
+                problems.add("no buffer pool matches bufferPool.target=" + want.bufferPool().filter() + "; "
+                        + appliedPool + " stays in use");
+                return;
+            }
+            chosen = others.get(0);
+            problems.add("no buffer pool matches bufferPool.target=" + want.bufferPool().filter() + "; using "
+                    + chosen.service().name() + " instead");
+        }
+        if (chosen.service().name().equals(engine.active(ComponentKind.BUFFER_POOL))) {
+            return;
+        }
+        try {
+            engine.replaceBufferPool(chosen.service());
+            appliedPool = chosen.service().name();
+        } catch (IOException | RuntimeException e) {
+            problems.add("bufferPool.target=" + want.bufferPool().filter() + " is not applied: " + e.getMessage());
+        }
+    }
+
     private static String role(ComponentKind kind) {
         return kind == ComponentKind.DATA_BACKEND ? "data" : "redo";
     }
@@ -485,6 +552,7 @@ public final class EngineSupervisor implements AutoCloseable {
             now.put("redoBackend", appliedRedo == null ? "none" : appliedRedo.service().name());
             now.put("flushPolicy", appliedPolicy == null ? SafeFlushPolicy.NAME : appliedPolicy.service().name());
             now.put("commitDurability", engine.commitDurability().name());
+            now.put("bufferPool", String.valueOf(appliedPool));
         }
         applied = Map.copyOf(now);
         host.applied(applied);

@@ -51,9 +51,18 @@ final class MiniTransactionImpl implements MiniTransaction {
     private final List<RedoRecord> records = new ArrayList<>();
     private final List<TablespaceImpl> references = new ArrayList<>();
     private boolean ended;
+    /** Whether it entered the engine's mini-transaction gate and still has to leave it. */
+    private boolean inGate;
 
+    /** A mini-transaction that did not enter the gate (the engine's own, under its DDL lock). */
     MiniTransactionImpl(MtrContext context) {
+        this(context, false);
+    }
+
+    /** @param inGate whether the caller entered the context's gate for it ({@link MtrContext#mtrEnded}) */
+    MiniTransactionImpl(MtrContext context, boolean inGate) {
         this.context = context;
+        this.inGate = inGate;
     }
 
     @Override
@@ -273,6 +282,10 @@ final class MiniTransactionImpl implements MiniTransaction {
             space.lifecycle().release();
         }
         references.clear();
+        if (inGate) {
+            inGate = false;
+            context.mtrEnded(); // no page of the pool is held any more: a pool replacement may go on
+        }
     }
 
     private void checkOwner() {

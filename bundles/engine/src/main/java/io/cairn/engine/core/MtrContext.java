@@ -22,4 +22,8 @@ interface MtrContext {
      * @throws io.cairn.engine.NoSuchTablespaceException if it is not one of this engine's
      */
     TablespaceImpl resolve(Tablespace tablespace);
+
+    /** A mini-transaction that entered the gate released its last page. */
+    default void mtrEnded() {
+    }
 }

@@ -55,8 +55,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * a swap. A changed configuration arrives in {@link #modified}; settings that only apply at start
  * are reported in status as waiting for a restart.
  *
- * <p>The buffer pool and the redo log implementation are static references: replacing them
- * reactivates the component, which closes and reopens the engine.
+ * <p>Buffer pool implementations are offered the same way and chosen by {@code bufferPool.target};
+ * a change replaces the pool in the running engine. The redo log implementation is a static
+ * reference: replacing it reactivates the component, which closes and reopens the engine.
  *
  * <p>Opening may recover for a long time, so it runs on the supervisor's thread and the services
  * appear only when the engine is RUNNING. A setting the engine cannot use, a home held by another
@@ -139,7 +140,9 @@ public final class EngineComponent {
                 description = "Which StorageBackend serves redo files; a change moves them while the engine runs.")
         String redoBackend_target() default "(cairn.backend=buffered)";
 
-        @AttributeDefinition(name = "Buffer pool filter", description = "Which BufferPoolProvider to use.")
+        @AttributeDefinition(name = "Buffer pool filter",
+                description = "Which BufferPoolProvider to use; a change replaces the pool while the engine runs"
+                        + " (after a full checkpoint; the new pool starts cold).")
         String bufferPool_target() default "(cairn.bufferpool=lru)";
 
         @AttributeDefinition(name = "Redo log filter", description = "Which RedoLogProvider to use.")
@@ -149,9 +152,6 @@ public final class EngineComponent {
                 description = "Which FlushPolicy plans the page cleaner's rounds; without one the built-in safe policy does.")
         String flushPolicy_target() default "(cairn.policy=adaptive)";
     }
-
-    @Reference(name = "bufferPool", target = "(cairn.bufferpool=lru)")
-    private BufferPoolProvider bufferPool;
 
     @Reference(name = "redoLog", target = "(cairn.redo=cairn)")
     private RedoLogProvider redoLog;
@@ -268,6 +268,21 @@ public final class EngineComponent {
         supervisor.withdrawPolicy(serviceId(properties));
     }
 
+    @Reference(name = "pools", service = BufferPoolProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removePool", updated = "updatedPool")
+    void addPool(BufferPoolProvider provider, Map<String, Object> properties) {
+        supervisor.offerPool(serviceId(properties), provider, properties);
+    }
+
+    void updatedPool(BufferPoolProvider provider, Map<String, Object> properties) {
+        supervisor.offerPool(serviceId(properties), provider, properties);
+    }
+
+    void removePool(BufferPoolProvider provider, Map<String, Object> properties) {
+        supervisor.withdrawPool(serviceId(properties));
+    }
+
     private static long serviceId(Map<String, Object> properties) {
         return (Long) properties.get(Constants.SERVICE_ID);
     }
@@ -277,7 +292,7 @@ public final class EngineComponent {
     private final class Host implements EngineSupervisor.Host {
         @Override
         public BufferPoolProvider bufferPool() {
-            return bufferPool;
+            return null; // the configuration always names one (bufferPool.target), chosen from the offers
         }
 
         @Override
@@ -478,7 +493,8 @@ public final class EngineComponent {
         return new EngineSupervisor.Wanted(engineConfig(config, serverHome),
                 selector("dataBackend.target", config.dataBackend_target()),
                 selector("redoBackend.target", config.redoBackend_target()),
-                selector("flushPolicy.target", config.flushPolicy_target()), problem, config.noBackendWaitMillis());
+                selector("flushPolicy.target", config.flushPolicy_target()), problem, config.noBackendWaitMillis(),
+                selector("bufferPool.target", config.bufferPool_target()));
     }
 
     private static EngineSupervisor.Selector selector(String key, String filterText) {

@@ -133,7 +133,7 @@ class EngineSupervisorTest {
         assertEquals("second", engine.active(ComponentKind.REDO_BACKEND));
         assertSame(second, ((TablespaceImpl) space).file().backend());
         assertEquals(Map.of("dataBackend", "second", "redoBackend", "second", "flushPolicy", SafeFlushPolicy.NAME,
-                "commitDurability", "SYNC_ON_COMMIT"), supervisor.applied());
+                "commitDurability", "SYNC_ON_COMMIT", "bufferPool", "lru"), supervisor.applied());
     }
 
     @Test
@@ -310,6 +310,61 @@ class EngineSupervisorTest {
         } finally {
             reopened.close();
         }
+    }
+
+    /** The LRU pool under another name, so that a change of bufferPool.target has something to pick. */
+    private static BufferPoolProvider named(String name) {
+        return new BufferPoolProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public io.cairn.bufferpool.BufferPool create(io.cairn.bufferpool.BufferPoolConfig config,
+                    io.cairn.bufferpool.PageStore store) {
+                return new LruBufferPoolProvider().create(config, store);
+            }
+        };
+    }
+
+    @Test
+    void aChangedBufferPoolTargetMustReplaceThePoolWithoutReopeningTheEngine() throws Exception {
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.offerPool(10, named("lru"), Map.of("cairn.bufferpool", "lru"));
+        supervisor.offerPool(11, named("other"), Map.of("cairn.bufferpool", "other"));
+        EngineSupervisor.Wanted lru = new EngineSupervisor.Wanted(config(), named("cairn.backend", "first"),
+                named("cairn.backend", "first"), named("cairn.policy", "none"), null, 30_000, named("cairn.bufferpool", "lru"));
+        supervisor.configure(lru);
+        settle();
+        CairnEngine engine = opened.get(0);
+        assertEquals("lru", engine.active(ComponentKind.BUFFER_POOL));
+        Tablespace space = engine.createTablespace("t");
+        commitOneAfterAllocating(engine, space, 5);
+        supervisor.configure(new EngineSupervisor.Wanted(config(), named("cairn.backend", "first"),
+                named("cairn.backend", "first"), named("cairn.policy", "none"), null, 30_000, named("cairn.bufferpool", "other")));
+        settle();
+        assertEquals(1, opened.size(), "a pool replacement must not reopen the engine");
+        assertEquals("other", engine.active(ComponentKind.BUFFER_POOL));
+        assertEquals("other", supervisor.applied().get("bufferPool"));
+        try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+            io.cairn.engine.PageRef page = mtr.readPage(space, TablespaceImpl.FIRST_USER_PAGE_NO);
+            assertEquals(5, page.getLong(page.bodyStartOffset()), "the page is read back through the new pool");
+        }
+        supervisor.withdrawPool(11);
+        settle();
+        assertEquals("lru", engine.active(ComponentKind.BUFFER_POOL), "the only pool left takes over");
+        assertTrue(supervisor.problem().contains("no buffer pool matches bufferPool.target=(cairn.bufferpool=other); using lru"),
+                supervisor.problem());
+    }
+
+    private static void commitOneAfterAllocating(CairnEngine engine, Tablespace space, long value) throws java.io.IOException {
+        try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+            mtr.allocatePage(space);
+            mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+        }
+        commitOne(engine, space, value);
     }
 
     private static void awaitBlocked(Thread thread, java.util.concurrent.FutureTask<?> task) {

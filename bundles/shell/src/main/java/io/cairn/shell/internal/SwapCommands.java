@@ -26,7 +26,8 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * The swap commands of scope {@code cairn}: {@code backend}, {@code policy} and {@code durability}.
+ * The swap commands of scope {@code cairn}: {@code backend}, {@code policy}, {@code durability} and
+ * {@code pool}.
  * Each writes the configuration (the same as editing {@code etc/io.cairn.engine.cfg}) and returns
  * once the running engine reports the change applied, or with the engine's reason why not.
  */
@@ -34,7 +35,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.scope=cairn",
     "osgi.command.function=backend",
     "osgi.command.function=policy",
-    "osgi.command.function=durability"
+    "osgi.command.function=durability",
+    "osgi.command.function=pool"
 })
 public final class SwapCommands {
 
@@ -42,6 +44,8 @@ public final class SwapCommands {
 
     private final Map<ServiceReference<StorageBackend>, StorageBackend> backends = new ConcurrentHashMap<>();
     private final Map<ServiceReference<FlushPolicy>, FlushPolicy> policies = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<io.cairn.bufferpool.BufferPoolProvider>, io.cairn.bufferpool.BufferPoolProvider>
+            pools = new ConcurrentHashMap<>();
     private volatile ConfigurationAdmin configurationAdmin;
     private volatile ServiceReference<Engine> engine;
     private volatile StatusService status;
@@ -97,6 +101,30 @@ public final class SwapCommands {
 
     void removePolicy(ServiceReference<FlushPolicy> ref) {
         policies.remove(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addPool(ServiceReference<io.cairn.bufferpool.BufferPoolProvider> ref, io.cairn.bufferpool.BufferPoolProvider pool) {
+        pools.put(ref, pool);
+    }
+
+    void removePool(ServiceReference<io.cairn.bufferpool.BufferPoolProvider> ref) {
+        pools.remove(ref);
+    }
+
+    @Descriptor("replace the buffer pool implementation while the engine runs (a full checkpoint, then the new pool"
+            + " starts cold)")
+    public String pool(@Descriptor("NAME (the provider's cairn.bufferpool)") String... args) {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("pool takes one buffer pool name, got " + args.length
+                    + " arguments; usage: cairn:pool NAME");
+        }
+        boolean installed = pools.keySet().stream().anyMatch(ref -> args[0].equals(ref.getProperty("cairn.bufferpool")));
+        if (!installed) {
+            throw new IllegalArgumentException("no buffer pool named '" + args[0] + "' is installed; installed: "
+                    + names(pools, "cairn.bufferpool"));
+        }
+        return swaps.pool(args[0]);
     }
 
     private static final String BACKEND_USAGE = "cairn:backend data|redo NAME [key=value ...]";

@@ -92,6 +92,13 @@ final class Swaps {
         return "flush policy: " + engine.applied().get("flushPolicy") + " (from the next page cleaner round)";
     }
 
+    /** Replaces the buffer pool implementation by the provider with {@code cairn.bufferpool=name}. */
+    synchronized String pool(String name) {
+        setEngineProperty("bufferPool.target", "(cairn.bufferpool=" + name + ")",
+                () -> name.equals(engine.applied().get("bufferPool")), "buffer pool");
+        return "buffer pool: " + name + " (the engine checkpointed and switched to it; it starts cold)";
+    }
+
     /** Sets the default commit durability: 0, 1 or 2. */
     synchronized String durability(String level, String expectedName) {
         setEngineProperty("commitDurability", level, () -> expectedName.equals(engine.applied().get("commitDurability")),
