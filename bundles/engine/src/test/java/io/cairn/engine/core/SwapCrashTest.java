@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A power loss right after a backend swap: the files of one role have just moved to a new backend
- * (a second fault-injecting backend over the same files), commits continue, and the new backend
- * loses power at one of its next syncs; the old one loses power a moment later. Recovery must find
+ * A power loss right after a swap: the files of one role have just moved to a new backend (a
+ * second fault-injecting backend over the same files), or the buffer pool was replaced; commits
+ * continue, and the power fails at one of the next syncs (of the new backend after a backend swap;
+ * the old one loses power a moment later). Recovery must find
  * every acknowledged commit, no page that fails its checksum, and no mini-transaction half applied.
  *
  * <p>Each commit writes its value into a slot of two pages of different tablespaces; after
@@ -58,7 +59,8 @@ class SwapCrashTest {
         System.out.println("SwapCrashTest: seed " + seed + " (replay with -Dcairn.test.swapCrashSeed=" + seed + ")");
         SplittableRandom random = new SplittableRandom(seed);
         List<Outcome> outcomes = new ArrayList<>();
-        for (ComponentKind kind : new ComponentKind[] {ComponentKind.DATA_BACKEND, ComponentKind.REDO_BACKEND}) {
+        for (ComponentKind kind : new ComponentKind[] {ComponentKind.DATA_BACKEND, ComponentKind.REDO_BACKEND,
+                ComponentKind.BUFFER_POOL}) {
             for (CrashMode mode : MODES) {
                 outcomes.add(scenario(kind, mode, random.nextLong(), 1 + random.nextInt(12), "seed " + seed));
             }
@@ -127,16 +129,26 @@ class SwapCrashTest {
                 committer.start();
             }
             awaitCommits(commits, 100, failures, context);
-            engine.switchBackend(kind, after);
+            // The backend whose sync brings the power loss: the new one after a backend swap; after
+            // a buffer pool replacement (every file stays where it is) the only one.
+            FaultInjectingStorageBackend crashing;
+            if (kind == ComponentKind.BUFFER_POOL) {
+                engine.replaceBufferPool(new io.cairn.bufferpool.lru.LruBufferPoolProvider());
+                after.crash(mode); // holds no file: nothing to lose
+                crashing = before;
+            } else {
+                engine.switchBackend(kind, after);
+                crashing = after;
+            }
             commitsAtSwap.set(commits.get());
-            after.crashAtSync(crashAtSync, "*", mode);
+            crashing.crashAtSync(crashAtSync, "*", mode);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!after.isCrashed()) {
+            while (!crashing.isCrashed()) {
                 assertTrue(System.nanoTime() < deadline, "the new backend did not reach sync " + crashAtSync + ": " + context);
                 assertTrue(failures.isEmpty(), () -> "a commit failed before the crash: " + failures + ": " + context);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
-            before.crash(mode); // the same power loss, a moment later for the other role's files
+            before.crash(mode); // the same power loss, a moment later for the other role's files (no-op if done)
             for (Thread committer : committers) {
                 committer.join(TimeUnit.SECONDS.toMillis(60));
                 assertTrue(!committer.isAlive(), committer.getName() + " did not stop after the crash: " + context);
