@@ -187,6 +187,7 @@ public final class ClockBufferPool implements BufferPool {
         ClockInstance instance = instanceFor(pageId);
         for (;;) {
             Frame f;
+            boolean installed = false;
             long loadStamp = 0;
             instance.lock.lock();
             try {
@@ -206,11 +207,12 @@ public final class ClockBufferPool implements BufferPool {
                         continue;
                     }
                     loadStamp = instance.installLocked(f, pageId, fixMode != FixMode.CREATE);
+                    installed = true;
                 }
             } finally {
                 instance.lock.unlock();
             }
-            if (loadStamp != 0) {
+            if (installed) {
                 return load(instance, f, pageId, loadStamp, latchMode, fixMode);
             }
             PageHandle handle = latchCached(instance, f, pageId, latchMode, fixMode);
@@ -576,7 +578,12 @@ public final class ClockBufferPool implements BufferPool {
                 PageCopy c = copy(instance, f, false);
                 if (c == null) {
                     // Wait for this latch holding no other page back: write what was copied first.
-                    writeCopies(batch);
+                    try {
+                        writeCopies(batch);
+                    } catch (IOException | RuntimeException e) {
+                        cancelWrite(instance, f);
+                        throw e;
+                    }
                     written += batch.size();
                     batch.clear();
                     c = copy(instance, f, true);

@@ -396,6 +396,57 @@ class ClockBufferPoolTest {
         assertEquals(List.of(), store.violations());
     }
 
+    /** Latches a page exclusively on its own thread until the returned latch is counted down. */
+    private CountDownLatch holdExclusively(ClockBufferPool pool, PageId id, String name) throws Exception {
+        CountDownLatch latched = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        start(name, () -> {
+            try (PageHandle h = pool.fix(id, LatchMode.EXCLUSIVE, FixMode.READ)) {
+                latched.countDown();
+                assertTrue(release.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+            }
+            return null;
+        });
+        assertTrue(latched.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+        return release;
+    }
+
+    @Test
+    void flushListMustWriteWhatItCopiedBeforeWaitingForALatchedPage() throws Exception {
+        ClockBufferPool pool = pool(16, 16, 1, 1024);
+        PageId free = page(1, 1);
+        PageId latched = page(1, 2);
+        modify(pool, free, 1, 10, 11);
+        modify(pool, latched, 2, 20, 21);
+        CountDownLatch release = holdExclusively(pool, latched, "holder");
+        FutureTask<Long> flusher = start("flusher", () -> pool.flushList(Long.MAX_VALUE, Long.MAX_VALUE));
+        awaitParked("flusher", flusher);
+        assertTrue(store.await(() -> storedMarker(free) == 1, BOUND), "the unlatched page must not wait for the other");
+        assertEquals(0, storedMarker(latched));
+        assertFalse(flusher.isDone(), "a flush-list flush waits for a latched page");
+        release.countDown();
+        assertEquals(2L, result(flusher));
+        assertEquals(2, storedMarker(latched));
+        assertEquals(0, pool.stats().dirtyPages());
+    }
+
+    @Test
+    void aFailedWriteBeforeWaitingForALatchedPageMustLeaveNoWriteInProgress() throws Exception {
+        ClockBufferPool pool = pool(16, 16, 1, 1024);
+        store.strictWriteAhead(true); // redo durable to LSN 0: every write fails
+        modify(pool, page(1, 1), 1, 10, 11);
+        modify(pool, page(1, 2), 2, 20, 21);
+        CountDownLatch release = holdExclusively(pool, page(1, 2), "holder");
+        assertThrows(java.io.IOException.class, () -> pool.flushList(Long.MAX_VALUE, Long.MAX_VALUE));
+        BufferPoolStats stats = pool.stats();
+        assertEquals(0, stats.pendingWrites(), "the latched page's write began and must have been given up");
+        assertEquals(2, stats.dirtyPages());
+        release.countDown();
+        store.durableLsn(100);
+        assertEquals(2, pool.flushList(Long.MAX_VALUE, Long.MAX_VALUE));
+        assertConsistent(pool);
+    }
+
     @Test
     void changesMarkedOutOfLsnOrderMustKeepTheOldestStartLsn() throws Exception {
         ClockBufferPool pool = pool(16, 16, 1, 1024);
