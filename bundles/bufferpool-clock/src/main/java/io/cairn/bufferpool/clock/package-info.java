@@ -54,7 +54,10 @@
  *   <li>Not built for many cores: every fix and release takes the instance lock. The LRU pool's
  *       lock-free hit path is the one to use for throughput.
  *   <li>Frames count against {@code -XX:MaxDirectMemorySize} (the LRU pool maps them outside that
- *       limit), and the pool keeps no registered waits for the engine's status page.
+ *       limit), and metadata is a few objects per frame (descriptor, latch, buffer slice: roughly
+ *       200 heap bytes, against the LRU pool's under 64).
+ *   <li>No registered waits: a thread waiting for a frame or a shrink waiting for fixes is not
+ *       listed anywhere the engine's status could show it.
  * </ul>
  *
  * <p>Exported so that embedded users and tests can construct the pool directly. Cairn implements
