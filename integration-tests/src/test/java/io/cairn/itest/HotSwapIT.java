@@ -44,8 +44,9 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Issue 7's headline: a mixed key-value workload on 8 threads runs for at least a minute while the
- * data backend (buffered, O_DIRECT, O_DSYNC, buffered), the redo backend, the flush policy and the
- * commit durability are swapped again and again through the {@code cairn:} commands. No operation
+ * data backend (buffered, O_DIRECT, O_DSYNC, buffered), the redo backend, the buffer pool
+ * implementation (LRU, CLOCK), the flush policy and the commit durability are swapped again and
+ * again through the {@code cairn:} commands. No operation
  * may fail, every acknowledged write must be there afterwards (checked against a model, live and
  * after a clean restart), the engine must never be re-registered (the component was not
  * reactivated), and a backend swap must leave the cache warm: the hit rate of the operations
@@ -114,6 +115,7 @@ public class HotSwapIT {
                 backendSwap(shell, status, "cairn:backend data direct flushMethod=O_DSYNC", "direct(O_DSYNC)", hitRates, log);
                 backendSwap(shell, status, "cairn:backend data buffered", "buffered", hitRates, log);
                 log.add(run(shell, "cairn:backend redo direct"));
+                log.add(run(shell, "cairn:pool clock"));
                 log.add(run(shell, "cairn:policy fixed"));
                 log.add(run(shell, "cairn:durability 2"));
                 awaitOperations(operations.get() + 5_000);
@@ -121,6 +123,7 @@ public class HotSwapIT {
                 log.add(run(shell, "cairn:backend redo buffered"));
                 log.add(run(shell, "cairn:policy adaptive"));
                 log.add(run(shell, "cairn:durability 1"));
+                log.add(run(shell, "cairn:pool lru"));
                 awaitOperations(operations.get() + 5_000);
             }
         } finally {
@@ -144,6 +147,7 @@ public class HotSwapIT {
         assertEquals("buffered", last.dataBackend().name());
         assertEquals("buffered", last.redoBackend().name());
         assertEquals(null, last.configurationProblem());
+        assertEquals("lru", awaitReference(Engine.class).getProperty("cairn.applied.bufferPool"));
         checkModel(table, "after the swaps");
         assertEquals(List.of(), store.verify());
 
@@ -281,17 +285,25 @@ public class HotSwapIT {
         return context.getServiceReference(type);
     }
 
+    /**
+     * The service, held until the test ends: a delayed component such as the key-value store is
+     * deactivated (its store closed) once nobody uses it, so the tracker stays open.
+     */
     private <T> T awaitService(Class<T> type) throws InterruptedException {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
         tracker.open();
-        try {
-            T service = tracker.waitForService(TIMEOUT.toMillis());
-            if (service == null) {
-                fail("no " + type.getSimpleName() + " service within " + TIMEOUT.toSeconds() + " s");
-            }
-            return service;
-        } finally {
-            tracker.close();
+        trackers.add(tracker);
+        T service = tracker.waitForService(TIMEOUT.toMillis());
+        if (service == null) {
+            fail("no " + type.getSimpleName() + " service within " + TIMEOUT.toSeconds() + " s");
         }
+        return service;
+    }
+
+    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+
+    @org.junit.After
+    public void closeTrackers() {
+        trackers.forEach(ServiceTracker::close);
     }
 }

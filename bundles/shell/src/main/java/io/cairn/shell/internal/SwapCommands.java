@@ -155,8 +155,14 @@ public final class SwapCommands {
                     + names(backends, StorageBackend.NAME_PROPERTY));
         }
         return swaps.backend(role, name, options, () -> {
-            StorageBackend backend = backendNamed(name);
-            return backend == null ? null : backend.describe();
+            // The backend shows its new settings as service properties once it applied them
+            // (DS publishes configuration properties); only then is its description the new one.
+            for (Map.Entry<ServiceReference<StorageBackend>, StorageBackend> e : backends.entrySet()) {
+                if (name.equals(e.getKey().getProperty(StorageBackend.NAME_PROPERTY)) && shows(e.getKey(), options)) {
+                    return e.getValue().describe();
+                }
+            }
+            return null;
         });
     }
 
@@ -189,6 +195,15 @@ public final class SwapCommands {
         }
         CommitDurability level = CommitDurability.parse("durability", args[0]);
         return swaps.durability(args[0], level.name());
+    }
+
+    private static boolean shows(ServiceReference<?> ref, Map<String, String> options) {
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            if (!option.getValue().equals(String.valueOf(ref.getProperty(option.getKey())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private StorageBackend backendNamed(String name) {

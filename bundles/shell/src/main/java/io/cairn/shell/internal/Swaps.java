@@ -60,8 +60,9 @@ final class Swaps {
      * Moves a role's files to the backend called {@code name}, after applying {@code options} to
      * that backend's own configuration ({@code io.cairn.io.<name>}).
      *
-     * @param backendDescription the description the backend will give once its options are
-     *     applied (read after writing them), so that a re-switch to the same backend is confirmed
+     * @param backendDescription the backend's description once it shows the options (null until
+     *     then): with options, the swap is confirmed when the engine's files are on a backend of
+     *     exactly that description, which also covers a re-switch to the backend already in use
      */
     synchronized String backend(String role, String name, Map<String, String> options,
             Supplier<String> backendDescription) {
@@ -77,8 +78,11 @@ final class Swaps {
             if (!name.equals(engine.applied().get(role + "Backend")) || mentions(engine.problem(), key + "=" + filter)) {
                 return false;
             }
+            if (options.isEmpty()) {
+                return true;
+            }
             String wanted = backendDescription.get();
-            return options.isEmpty() || wanted == null || wanted.equals(engine.backendDescription(role));
+            return wanted != null && wanted.equals(engine.backendDescription(role));
         }, role + " backend");
         return role + " files are on " + engine.backendDescription(role);
     }

@@ -113,6 +113,15 @@ class SwapsTest {
     }
 
     @Test
+    void backendOptionsMustBeConfirmedOnlyOnceTheBackendShowsThem() {
+        Swaps swaps = new Swaps(engine, engine, 300, 5_000);
+        // The backend never shows the new settings (its configuration update was not applied yet).
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> swaps.backend("data", "direct", Map.of("flushMethod", "O_DSYNC"), () -> null));
+        assertTrue(e.getMessage().contains("was not applied within 300 ms"), e.getMessage());
+    }
+
+    @Test
     void aChangeNobodyAppliesMustTimeOutWithAMessage() {
         engine.dropUpdates = Integer.MAX_VALUE;
         Swaps swaps = new Swaps(engine, engine, 300, 100);
