@@ -1,5 +1,6 @@
 package io.cairn.bench.swap;
 
+import io.cairn.bufferpool.clock.ClockBufferPoolProvider;
 import io.cairn.bufferpool.lru.LruBufferPoolProvider;
 import io.cairn.engine.ComponentKind;
 import io.cairn.engine.EngineEvent;
@@ -36,9 +37,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
- * The pause a backend swap causes to a running workload (issue 7): threads get and durably put
- * random keys of a data set several times the buffer pool while the data files and then the redo
- * files move between the buffered and the O_DIRECT backend. Every operation's start and latency
+ * The pause a swap causes to a running workload (issue 7): threads get and durably put random keys
+ * of a data set several times the buffer pool while the data files and then the redo files move
+ * between the buffered and the O_DIRECT backend, and then the buffer pool implementation is
+ * replaced (LRU to CLOCK and back). Every operation's start and latency
  * are recorded; the report gives, for each swap, the longest operation and the p99.9 of the
  * operations in the second around it, next to the same figures for a steady stretch before any
  * swap, and the target: 50 ms plus one fsync per open file, with the fsync time measured on the
@@ -100,10 +102,12 @@ public final class SwapPauseMain {
                 redoFiles = (int) files.count();
             }
             List<Step> steps = List.of(
-                    new Step(seconds * 0.22, ComponentKind.DATA_BACKEND, "direct"),
-                    new Step(seconds * 0.40, ComponentKind.DATA_BACKEND, "buffered"),
-                    new Step(seconds * 0.58, ComponentKind.REDO_BACKEND, "direct"),
-                    new Step(seconds * 0.76, ComponentKind.REDO_BACKEND, "buffered"));
+                    new Step(seconds * 0.15, ComponentKind.DATA_BACKEND, "direct"),
+                    new Step(seconds * 0.29, ComponentKind.DATA_BACKEND, "buffered"),
+                    new Step(seconds * 0.43, ComponentKind.REDO_BACKEND, "direct"),
+                    new Step(seconds * 0.57, ComponentKind.REDO_BACKEND, "buffered"),
+                    new Step(seconds * 0.71, ComponentKind.BUFFER_POOL, "clock"),
+                    new Step(seconds * 0.85, ComponentKind.BUFFER_POOL, "lru"));
             Recorder recorder = new Recorder(threads);
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> workers = new ArrayList<>();
@@ -121,10 +125,20 @@ public final class SwapPauseMain {
                     TimeUnit.MILLISECONDS.sleep(Math.max(1, (due - System.nanoTime()) / 1_000_000));
                 }
                 long swapStart = System.nanoTime();
-                engine.switchBackend(step.kind(), step.to().equals("direct") ? direct : buffered);
+                if (step.kind() == ComponentKind.BUFFER_POOL) {
+                    engine.replaceBufferPool(step.to().equals("clock") ? new ClockBufferPoolProvider()
+                            : new LruBufferPoolProvider());
+                } else {
+                    engine.switchBackend(step.kind(), step.to().equals("direct") ? direct : buffered);
+                }
                 long swapEnd = System.nanoTime();
-                swaps.add(new Swap((step.kind() == ComponentKind.DATA_BACKEND ? "data" : "redo") + " -> " + step.to(),
-                        swapStart - startNanos, swapEnd - startNanos, enginePauses.get(enginePauses.size() - 1)));
+                String what = switch (step.kind()) {
+                    case DATA_BACKEND -> "data";
+                    case REDO_BACKEND -> "redo";
+                    default -> "buffer pool";
+                };
+                swaps.add(new Swap(what + " -> " + step.to(), swapStart - startNanos, swapEnd - startNanos,
+                        enginePauses.get(enginePauses.size() - 1)));
             }
             long end = startNanos + TimeUnit.SECONDS.toNanos(seconds);
             while (System.nanoTime() < end) {

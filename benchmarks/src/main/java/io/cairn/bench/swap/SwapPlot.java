@@ -40,7 +40,7 @@ final class SwapPlot {
         g.fillRect(0, 0, WIDTH_PX, height);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString(String.format(Locale.ROOT, "Backend swaps under load: %d threads, %d MiB of data in a %d MiB pool,"
+        g.drawString(String.format(Locale.ROOT, "Swaps under load: %d threads, %d MiB of data in a %d MiB pool,"
                 + " fdatasync %.2f ms", report.threads, report.dataBytes >> 20, report.poolBytes >> 20, report.fsyncMillis),
                 LEFT_PX, 30);
         List<SwapReport.Second> seconds = report.perSecond;

@@ -92,7 +92,11 @@ final class SwapReport {
         return window(5 * NANOS_PER_SECOND, end);
     }
 
+    /** The target for a backend swap's longest stall; none (NaN) for a buffer pool replacement. */
     double targetMillis(SwapPauseMain.Swap swap) {
+        if (swap.label().startsWith("buffer pool")) {
+            return Double.NaN;
+        }
         return 50 + (swap.label().startsWith("data") ? dataFiles : redoFiles) * fsyncMillis;
     }
 
@@ -116,10 +120,11 @@ final class SwapReport {
             Window w = around(swap);
             double windowSeconds = (swap.endNanos() - swap.startNanos() + 2 * AROUND_NANOS) / 1e9;
             double target = targetMillis(swap);
-            sb.append(String.format(Locale.ROOT, "| %s, the second around it | %.1f | %d | %d | %.0f | %.2f | %.2f | %.1f | %s |\n",
+            sb.append(String.format(Locale.ROOT, "| %s, the second around it | %.1f | %d | %d | %.0f | %.2f | %.2f | %s | %s |\n",
                     swap.label(), (swap.endNanos() - swap.startNanos()) / 1e6, swap.enginePauseMillis(), w.operations(),
-                    w.operations() / windowSeconds, w.p999Millis(), w.maxMillis(), target,
-                    w.maxMillis() <= target ? "yes" : "**no**"));
+                    w.operations() / windowSeconds, w.p999Millis(), w.maxMillis(),
+                    Double.isNaN(target) ? "(none)" : String.format(Locale.ROOT, "%.1f", target),
+                    Double.isNaN(target) ? "" : w.maxMillis() <= target ? "yes" : "**no**"));
         }
         sb.append('\n');
         sb.append("JVM arguments: ").append(ManagementFactory.getRuntimeMXBean().getInputArguments()).append('\n');

@@ -63,6 +63,9 @@ final class Latch {
     static final long FIX_ONE = 1L << FIX_SHIFT;
     static final int FIX_MAX = 0x3FFF;
 
+    /** How often a revoker waiting for slot readers scans the slots again (see {@link ReaderSlots#clear}). */
+    static final long SLOT_POLL_MILLIS = 1;
+
     /** Returned by waits when the frame stopped holding the expected page. */
     static final long MISMATCH = -1;
 
@@ -224,13 +227,19 @@ final class Latch {
                         }
                         w |= WAITERS;
                     }
-                    // After WAITERS is visible: a slot reader leaving before this scan is not seen
-                    // by it, one leaving after it sees WAITERS and notifies (it needs this monitor).
-                    if (available(w, mode) && !(exclusive && slotReadersRemain(w, frame, readers))) {
+                    // After WAITERS is visible: a slot reader leaving after this scan usually sees
+                    // WAITERS and notifies (it needs this monitor), but its release store may pass
+                    // its read of the word (ReaderSlots.clear), so a wait for slot readers polls.
+                    boolean waitingForSlots = exclusive && slotReadersRemain(w, frame, readers);
+                    if (available(w, mode) && !waitingForSlots) {
                         continue;
                     }
                     try {
-                        monitor.wait();
+                        if (waitingForSlots) {
+                            monitor.wait(SLOT_POLL_MILLIS);
+                        } else {
+                            monitor.wait();
+                        }
                     } catch (InterruptedException e) {
                         // Page latch waits are not interruptible (the holder finishes soon and the
                         // caller cannot leave half a mini-transaction); keep the flag for later.
