@@ -27,7 +27,8 @@ import java.lang.invoke.VarHandle;
  *       (space id, page number) only changes while EXCLUSIVE is held, so a holder of either latch
  *       reads a stable identity. Frames on the free list keep EXCLUSIVE set, owned by the pool.
  *   <li>The sequence is incremented whenever EXCLUSIVE is released after a possible change,
- *       whenever the identity changes and whenever BIAS is set. An optimistic reader records the
+ *       whenever the identity changes and when an eviction ends a revocation. Setting BIAS does
+ *       not change it (only readers came). An optimistic reader records the
  *       sequence while EXCLUSIVE is clear and later validates that the word still has the same
  *       sequence and EXCLUSIVE clear (a seqlock; 2^31 writes during one optimistic read would be
  *       needed to fool it).
@@ -43,8 +44,10 @@ import java.lang.invoke.VarHandle;
  *       reader that published a slot and then saw neither bit set backs out without reading).
  *       BIAS is only set while EXCLUSIVE, WAITERS and REVOKING are clear; whoever wants EXCLUSIVE
  *       first turns BIAS into REVOKING, and REVOKING is only cleared in the CAS that takes
- *       EXCLUSIVE after a scan of the slots found none holding the frame. Setting BIAS bumps the
- *       sequence, so that scan's CAS fails if BIAS came and went meanwhile.
+ *       EXCLUSIVE after a scan of the slots found none holding the frame. That EXCLUSIVE is
+ *       released with a bumped sequence (a change, an identity change, or an eviction's bump when
+ *       it clears REVOKING), so a revoker's CAS from a word read before the scan fails if BIAS
+ *       came and went meanwhile.
  * </ol>
  */
 final class Latch {
@@ -285,9 +288,11 @@ final class Latch {
             return false;
         }
         // EXCLUSIVE held, BIAS clear, no slot readers: none can come, REVOKING has done its work.
+        // The bump matters if the eviction is then abandoned (released without a change): a
+        // revoker that read the word before must not find it as it was (rule 5).
         for (;;) {
             long now = word(chunk, slot);
-            if (cas(chunk, slot, now, now & ~REVOKING)) {
+            if (cas(chunk, slot, now, bumped(now) & ~REVOKING)) {
                 return true;
             }
         }

@@ -268,7 +268,7 @@ public final class LruBufferPool implements BufferPool {
                         } else if (Latch.fixCount(w) < Latch.FIX_MAX && Latch.sharedCount(w) < Latch.SHARED_MAX) {
                             long next = w + Latch.FIX_ONE + Latch.SHARED_ONE;
                             if (Latch.mayBias(w) && drawBias()) {
-                                next = Latch.bumped(next) | Latch.BIAS;
+                                next |= Latch.BIAS; // no sequence bump: optimistic readers see no change
                             }
                             if (Latch.cas(c, slot, w, next)) {
                                 if (c.holds(slot, spaceId, pageNo)) {

@@ -291,7 +291,7 @@ class LruBufferPoolTest {
         });
         Thread waiter = new Thread(task, "frame-waiter");
         waiter.start();
-        awaitBlocked(waiter, task);
+        Blocking.awaitBlocked(waiter, task);
         awaitWaits(pool, 1);
         List<WaitStatus> waits = pool.waits();
         assertEquals(1, waits.size(), waits.toString());
@@ -318,7 +318,7 @@ class LruBufferPoolTest {
         });
         Thread shrinker = new Thread(task, "shrinker");
         shrinker.start();
-        awaitBlocked(shrinker, task);
+        Blocking.awaitBlocked(shrinker, task);
         awaitWaits(pool, 1);
         assertTrue(pool.waits().stream().anyMatch(w -> w.waitsFor().contains("withdrawn")), pool.waits().toString());
         assertFalse(task.isDone(), "the shrink must wait while a page of a withdrawn chunk is fixed");
@@ -341,20 +341,6 @@ class LruBufferPoolTest {
         }
     }
 
-    private static void awaitBlocked(Thread thread, FutureTask<?> task) {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!task.isDone()) {
-            Thread.State state = thread.getState();
-            if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail(thread.getName() + " did not block: " + state);
-            }
-            Thread.onSpinWait();
-        }
-        fail(thread.getName() + " finished instead of waiting");
-    }
 
     // ----------------------------------------------------------------------------- read-ahead
 

@@ -103,6 +103,20 @@ class ReaderBiasTest {
         assertConsistent(pool, 1);
     }
 
+    /** Only readers came: an optimistic read that overlaps the shared fix that turns bias on stays valid. */
+    @Test
+    void turningBiasOnMustNotFailAnOptimisticRead() throws Exception {
+        LruBufferPool pool = pool(16, 1, 1);
+        PageId id = new PageId(1, 4);
+        try (PageHandle optimistic = pool.fix(id, LatchMode.OPTIMISTIC, FixMode.READ)) {
+            assertEquals(0, latchWord(pool, id) & Latch.BIAS);
+            shared(pool, id).close(); // sets the bias (one in one)
+            assertTrue((latchWord(pool, id) & Latch.BIAS) != 0);
+            biased(pool, id).close();
+            assertTrue(optimistic.validate(), "readers alone must not invalidate an optimistic read");
+        }
+    }
+
     @Test
     void withBiasOffNoSharedFixMayBeBiased() throws Exception {
         LruBufferPool pool = pool(16, 1, 0);
@@ -130,7 +144,7 @@ class ReaderBiasTest {
         });
         Thread thread = new Thread(writer, "exclusive-fixer");
         thread.start();
-        awaitBlocked(thread, writer);
+        Blocking.awaitBlocked(thread, writer);
         assertFalse(writer.isDone(), "the exclusive fix must wait while a reader slot holds the page");
         assertEquals(0, reader.getLong(PATTERN_OFFSET), "the reader sees the page unchanged while it holds it");
         reader.close();
@@ -160,7 +174,7 @@ class ReaderBiasTest {
         });
         Thread thread = new Thread(writer, "revoking-writer");
         thread.start();
-        awaitBlocked(thread, writer);
+        Blocking.awaitBlocked(thread, writer);
         FutureTask<Boolean> again = new FutureTask<>(() -> {
             try (LruPageHandle second = (LruPageHandle) shared(pool, id)) {
                 return second.biased();
@@ -230,7 +244,7 @@ class ReaderBiasTest {
         });
         Thread thread = new Thread(drop, "dropper");
         thread.start();
-        awaitBlocked(thread, drop);
+        Blocking.awaitBlocked(thread, drop);
         assertFalse(drop.isDone());
         assertEquals(2, reader.getLong(InMemoryPageStore.PAGE_NO_OFFSET));
         reader.close();
@@ -331,18 +345,4 @@ class ReaderBiasTest {
         }
     }
 
-    private static void awaitBlocked(Thread thread, FutureTask<?> task) {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!task.isDone()) {
-            Thread.State state = thread.getState();
-            if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail(thread.getName() + " did not block: " + state);
-            }
-            Thread.onSpinWait();
-        }
-        fail(thread.getName() + " finished instead of waiting");
-    }
 }
