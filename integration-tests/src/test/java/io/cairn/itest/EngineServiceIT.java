@@ -42,8 +42,8 @@ import org.osgi.util.tracker.ServiceTracker;
 /**
  * The engine bundle in a real Felix: it opens in the server's home from the default parts,
  * registers Engine and StatusService, keeps commits across a bundle restart with a clean shutdown
- * (no redo applied on the next open), and reports an unusable setting in one line without
- * registering anything until the setting is corrected.
+ * (no redo applied on the next open), and reports an unusable setting in one line while the
+ * running engine keeps the settings it has.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
