@@ -82,7 +82,7 @@ public class ServerProcessIT {
         assertTrue("the server must exit by itself after the command; output so far:\n" + out, exited);
         assertEquals("exit status; output:\n" + out, 0, process.exitValue());
         assertTrue("the engine is running:\n" + out, out.contains("engine: RUNNING"));
-        assertTrue("4 GiB of 16 KiB frames:\n" + out, out.contains("buffer pool: 262144 frames"));
+        assertTrue("4 GiB of 16 KiB frames:\n" + out, out.contains("buffer pool: lru, 262144 frames"));
     }
 
     @Test

@@ -23,14 +23,28 @@ public final class StatusReport {
      */
     public static String format(List<ServiceInfo> backends, List<ServiceInfo> policies, EnginePhase enginePhase,
             EngineStatus engineStatus) {
+        return format(backends, policies, List.of(), null, enginePhase, engineStatus);
+    }
+
+    /**
+     * The same with the buffer pool implementations.
+     *
+     * @param pools the registered buffer pool providers
+     * @param poolInUse the name of the one the engine uses, or null when unknown
+     */
+    public static String format(List<ServiceInfo> backends, List<ServiceInfo> policies, List<ServiceInfo> pools,
+            String poolInUse, EnginePhase enginePhase, EngineStatus engineStatus) {
         StringBuilder out = new StringBuilder();
         out.append("Cairn status\n");
         out.append("  engine: ").append(enginePhase == null ? "no engine yet" : enginePhase.name()).append('\n');
         if (engineStatus != null) {
-            appendEngine(out, engineStatus);
+            appendEngine(out, engineStatus, poolInUse);
         }
         appendServices(out, "storage backends", backends);
         appendServices(out, "flush policies", policies);
+        if (!pools.isEmpty()) {
+            appendServices(out, "buffer pools", pools);
+        }
         return out.toString();
     }
 
@@ -53,7 +67,7 @@ public final class StatusReport {
         }
     }
 
-    private static void appendEngine(StringBuilder out, EngineStatus s) {
+    private static void appendEngine(StringBuilder out, EngineStatus s, String poolInUse) {
         out.append("  home: ").append(s.home()).append(", page size ").append(s.pageSizeBytes()).append(" bytes\n");
         if (s.redo() != null) {
             long ageBytes = s.redo().currentLsn() - s.redo().checkpointLsn();
@@ -66,8 +80,8 @@ public final class StatusReport {
             out.append("  commit durability: ").append(s.redo().defaultDurability()).append('\n');
         }
         if (s.bufferPool() != null) {
-            out.append(String.format(java.util.Locale.ROOT, "  buffer pool: %d frames, %d free, %.1f%% dirty, hit rate %.3f%n",
-                    s.bufferPool().totalFrames(), s.bufferPool().freeFrames(), s.bufferPool().dirtyPct(),
+            out.append(String.format(java.util.Locale.ROOT, "  buffer pool: %s%d frames, %d free, %.1f%% dirty, hit rate %.3f%n",
+                    poolInUse == null ? "" : poolInUse + ", ", s.bufferPool().totalFrames(), s.bufferPool().freeFrames(), s.bufferPool().dirtyPct(),
                     s.bufferPool().hitRate()));
         }
         if (s.dataBackend() != null) {

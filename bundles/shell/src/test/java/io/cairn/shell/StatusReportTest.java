@@ -1,6 +1,8 @@
 package io.cairn.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.engine.EnginePhase;
 import java.util.List;
@@ -39,5 +41,22 @@ class StatusReportTest {
     void reportMustShowTheEnginePhaseWhenAnEngineRuns() {
         String report = StatusReport.format(List.of(), List.of(), EnginePhase.RECOVERING, null);
         assertEquals("  engine: RECOVERING", report.lines().skip(1).findFirst().orElseThrow());
+    }
+
+    @Test
+    void reportMustListTheBufferPoolImplementationsWhenThereAreAny() {
+        String report = StatusReport.format(List.of(), List.of(),
+                List.of(new ServiceInfo("clock", "clock buffer pool", Map.of("cairn.bufferpool", "clock"), "io.cairn.bufferpool-clock 1.0.0"),
+                        new ServiceInfo("lru", "lru buffer pool", Map.of("cairn.bufferpool", "lru"), "io.cairn.bufferpool 1.0.0")),
+                "clock", null, null);
+        assertTrue(report.endsWith("""
+                  buffer pools (2):
+                    clock: clock buffer pool  [io.cairn.bufferpool-clock 1.0.0]
+                      cairn.bufferpool=clock
+                    lru: lru buffer pool  [io.cairn.bufferpool 1.0.0]
+                      cairn.bufferpool=lru
+                """), report);
+        assertFalse(StatusReport.format(List.of(), List.of(), null, null).contains("buffer pools"),
+                "no section without any pool");
     }
 }

@@ -34,7 +34,11 @@ public final class CairnCommands {
 
     private final Map<ServiceReference<StorageBackend>, StorageBackend> backends = new ConcurrentHashMap<>();
     private final Map<ServiceReference<FlushPolicy>, FlushPolicy> policies = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<io.cairn.bufferpool.BufferPoolProvider>, io.cairn.bufferpool.BufferPoolProvider>
+            pools = new ConcurrentHashMap<>();
     private volatile Engine engine;
+    /** The engine service's {@code cairn.applied.bufferPool}: which pool implementation it uses. */
+    private volatile String poolInUse;
     private volatile StatusService statusService;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -55,15 +59,31 @@ public final class CairnCommands {
         policies.remove(ref);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void setEngine(Engine engine) {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, updated = "updatedEngine")
+    void setEngine(Engine engine, Map<String, Object> properties) {
         this.engine = engine;
+        updatedEngine(engine, properties);
+    }
+
+    void updatedEngine(Engine engine, Map<String, Object> properties) {
+        Object pool = properties.get("cairn.applied.bufferPool");
+        poolInUse = pool == null ? null : pool.toString();
     }
 
     void unsetEngine(Engine engine) {
         if (this.engine == engine) {
             this.engine = null;
+            poolInUse = null;
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addPool(ServiceReference<io.cairn.bufferpool.BufferPoolProvider> ref, io.cairn.bufferpool.BufferPoolProvider pool) {
+        pools.put(ref, pool);
+    }
+
+    void removePool(ServiceReference<io.cairn.bufferpool.BufferPoolProvider> ref) {
+        pools.remove(ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -84,6 +104,8 @@ public final class CairnCommands {
         return StatusReport.format(
                 describe(backends, StorageBackend.NAME_PROPERTY, StorageBackend::describe, CairnCommands::probeDataDirectory),
                 describe(policies, FlushPolicy.NAME_PROPERTY, FlushPolicy::describe, policy -> Map.of()),
+                describe(pools, "cairn.bufferpool", pool -> pool.name() + " buffer pool", pool -> Map.of()),
+                currentEngine == null ? null : poolInUse,
                 currentEngine == null ? null : currentEngine.phase(),
                 currentStatus == null ? null : currentStatus.engineStatus());
     }
