@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.Filter;
@@ -177,13 +178,53 @@ public final class EngineComponent {
             context = bundleContext;
             serverHome = bundleContext.getProperty(HOME_PROPERTY);
         }
-        configure(properties, "");
+        Path file = unloadedConfigurationFile(properties);
+        if (file == null) {
+            configure(properties, "");
+        } else {
+            // The operator's file is there but FileInstall has not handed it to ConfigAdmin yet
+            // (it can start before ConfigAdmin's service is up and then load it a moment later).
+            // Opening now would use the defaults and leave start-only settings for a restart.
+            LOG.log(System.Logger.Level.INFO, "waiting for " + file + " to be loaded before the engine opens");
+            synchronized (lock) {
+                provisional = properties;
+                provisionalUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONFIGURATION_FILE_WAIT_MILLIS);
+            }
+        }
         supervisor.start();
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
+        synchronized (lock) {
+            provisional = null;
+        }
         configure(properties, "");
+    }
+
+    /** How long the engine waits at activation for FileInstall to load {@code etc/io.cairn.engine.cfg}. */
+    private static final long CONFIGURATION_FILE_WAIT_MILLIS = 10_000;
+
+    /** The configuration given at activation while the file's is awaited, or null. */
+    private Map<String, Object> provisional; // guarded by lock
+    private long provisionalUntilNanos; // guarded by lock
+
+    /**
+     * The server home's {@code etc/io.cairn.engine.cfg} (or {@code .config}) if it exists and
+     * {@code properties} did not come from it (FileInstall marks what it loads with
+     * {@code felix.fileinstall.filename}); else null.
+     */
+    private Path unloadedConfigurationFile(Map<String, Object> properties) {
+        if (serverHome == null || properties.get("felix.fileinstall.filename") != null) {
+            return null;
+        }
+        for (String name : new String[] {PID + ".cfg", PID + ".config"}) {
+            Path file = Path.of(serverHome, "etc", name);
+            if (java.nio.file.Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        return null;
     }
 
     /** Hands a configuration to the supervisor, or the last usable one with the reason this one is not. */
@@ -344,6 +385,22 @@ public final class EngineComponent {
          */
         @Override
         public void recheck() {
+            Map<String, Object> waiting;
+            boolean expired;
+            synchronized (lock) {
+                waiting = provisional;
+                expired = waiting != null && System.nanoTime() > provisionalUntilNanos;
+                if (expired) {
+                    provisional = null;
+                }
+            }
+            if (expired) {
+                LOG.log(System.Logger.Level.WARNING, "the configuration file in " + serverHome + "/etc was not loaded"
+                        + " within " + CONFIGURATION_FILE_WAIT_MILLIS / 1000 + " s; the engine opens with the"
+                        + " configuration it was given");
+                configure(waiting, "");
+                return;
+            }
             ConfigurationAdmin admin = configurationAdmin;
             if (admin == null) {
                 return;
@@ -363,7 +420,19 @@ public final class EngineComponent {
                 last = delivered;
             }
             Map<String, Object> held = relevant(current);
-            if (!held.equals(last)) {
+            if (waiting != null && current.get("felix.fileinstall.filename") == null) {
+                return; // ConfigAdmin does not have the file's configuration yet either
+            }
+            if (waiting != null) {
+                synchronized (lock) {
+                    provisional = null;
+                }
+            }
+            if (waiting != null) {
+                LOG.log(System.Logger.Level.INFO, "configuration " + PID + ": loaded from "
+                        + current.get("felix.fileinstall.filename") + "; the engine opens with it");
+                configure(current, " (from ConfigAdmin)");
+            } else if (!held.equals(last)) {
                 LOG.log(System.Logger.Level.INFO, "configuration " + PID + ": ConfigAdmin holds " + held
                         + ", the component was given " + last + " last (an update SCR coalesced?); applying ConfigAdmin's");
                 configure(current, " (from ConfigAdmin)");
