@@ -86,8 +86,6 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** The name of the provider of the pool in use. */
     private volatile String poolName;
-    /** The alignment of the buffer pool's frames, from the data backend at open. */
-    private int frameAlignmentBytes = 4096;
     private volatile StorageBackend dataBackend;
     private volatile StorageBackend redoBackend;
     private volatile CommitDurability durability;
@@ -175,7 +173,6 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         redoBackendStatus = probe(redoBackend, home.redoDirectory());
         int alignment = Math.max(4096, dataBackendStatus.capabilities() == null ? 4096
                 : dataBackendStatus.capabilities().bufferAlignmentBytes());
-        frameAlignmentBytes = alignment;
         BufferPoolConfig defaults = BufferPoolConfig.defaults(config.bufferPoolSizeBytes(), pageSize);
         int instances = config.bufferPoolInstances() == 0 ? defaults.instances() : config.bufferPoolInstances();
         // Every instance needs at least one chunk, so small pools with many instances get small chunks.
@@ -842,6 +839,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
      * units of its offset alignment.
      */
     private String refusalOfDataCapabilities(io.cairn.io.IoCapabilities capabilities) {
+        int frameAlignmentBytes = poolConfig.frameAlignmentBytes(); // from the data backend at open
         if (capabilities.bufferAlignmentBytes() > frameAlignmentBytes) {
             return "it needs buffers aligned to " + capabilities.bufferAlignmentBytes() + " bytes and the buffer pool's"
                     + " frames are aligned to " + frameAlignmentBytes + " (chosen at start; restart to use it)";

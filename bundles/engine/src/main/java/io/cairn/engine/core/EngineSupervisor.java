@@ -111,6 +111,7 @@ public final class EngineSupervisor implements AutoCloseable {
     private final Map<Long, Offer<BufferPoolProvider>> pools = new LinkedHashMap<>(); // guarded by lock
     private Wanted wanted; // guarded by lock
     private long generation; // guarded by lock: bumped by every report
+    private long settledGeneration = -1; // guarded by lock: the last generation acted on
     private boolean closed; // guarded by lock
     private Thread thread;
 
@@ -120,7 +121,6 @@ public final class EngineSupervisor implements AutoCloseable {
     private Offer<StorageBackend> appliedData;
     private Offer<StorageBackend> appliedRedo;
     private Offer<FlushPolicy> appliedPolicy;
-    private String appliedPool;
     private long appliedPoolBytes;
     private long appliedRedoBytes;
     private volatile String problem;
@@ -211,8 +211,6 @@ public final class EngineSupervisor implements AutoCloseable {
             return true;
         }
     }
-
-    private long settledGeneration = -1; // guarded by lock
 
     // ---------------------------------------------------------------------------- the thread
 
@@ -371,7 +369,6 @@ public final class EngineSupervisor implements AutoCloseable {
         appliedData = data;
         appliedRedo = redo;
         appliedPolicy = policy;
-        appliedPool = poolProvider.name();
         appliedPoolBytes = want.config().bufferPoolSizeBytes();
         appliedRedoBytes = want.config().redoCapacityBytes();
         problem = want.problem();
@@ -464,25 +461,25 @@ public final class EngineSupervisor implements AutoCloseable {
         if (want.bufferPool() == null) {
             return;
         }
+        String inUse = engine.active(ComponentKind.BUFFER_POOL);
         Offer<BufferPoolProvider> chosen = best(offers, want.bufferPool());
         if (chosen == null) {
             List<Offer<BufferPoolProvider>> others = sorted(offers);
-            boolean currentOffered = offers.stream().anyMatch(o -> o.service().name().equals(appliedPool));
+            boolean currentOffered = offers.stream().anyMatch(o -> o.service().name().equals(inUse));
             if (currentOffered || others.isEmpty()) {
                 problems.add("no buffer pool matches bufferPool.target=" + want.bufferPool().filter() + "; "
-                        + appliedPool + " stays in use");
+                        + inUse + " stays in use");
                 return;
             }
             chosen = others.get(0);
             problems.add("no buffer pool matches bufferPool.target=" + want.bufferPool().filter() + "; using "
                     + chosen.service().name() + " instead");
         }
-        if (chosen.service().name().equals(engine.active(ComponentKind.BUFFER_POOL))) {
+        if (chosen.service().name().equals(inUse)) {
             return;
         }
         try {
             engine.replaceBufferPool(chosen.service());
-            appliedPool = chosen.service().name();
         } catch (IOException | RuntimeException e) {
             problems.add("bufferPool.target=" + want.bufferPool().filter() + " is not applied: " + e.getMessage());
         }
@@ -552,7 +549,7 @@ public final class EngineSupervisor implements AutoCloseable {
             now.put("redoBackend", appliedRedo == null ? "none" : appliedRedo.service().name());
             now.put("flushPolicy", appliedPolicy == null ? SafeFlushPolicy.NAME : appliedPolicy.service().name());
             now.put("commitDurability", engine.commitDurability().name());
-            now.put("bufferPool", String.valueOf(appliedPool));
+            now.put("bufferPool", engine.active(ComponentKind.BUFFER_POOL));
         }
         applied = Map.copyOf(now);
         host.applied(applied);
