@@ -78,7 +78,8 @@ public class ServerProcessIT {
         Files.writeString(home.resolve("etc").resolve("io.cairn.engine.cfg"), "bufferPoolSizeMebibytes=4096\n");
         process = start("-Xmx256m", "-Dcairn.exec=cairn:status");
         boolean exited = process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        String out = read(output);
+        // The server's log says which configuration the engine opened with and when it arrived.
+        String out = read(output) + "\nlog/cairn.log:\n" + read(home.resolve("log").resolve("cairn.log"));
         assertTrue("the server must exit by itself after the command; output so far:\n" + out, exited);
         assertEquals("exit status; output:\n" + out, 0, process.exitValue());
         assertTrue("the engine is running:\n" + out, out.contains("engine: RUNNING"));

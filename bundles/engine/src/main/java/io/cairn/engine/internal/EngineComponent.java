@@ -178,13 +178,14 @@ public final class EngineComponent {
             context = bundleContext;
             serverHome = bundleContext.getProperty(HOME_PROPERTY);
         }
-        Path file = unloadedConfigurationFile(properties);
+        OperatorConfigurationFile file = unloadedConfigurationFile(properties);
         if (file == null) {
             configure(properties, "");
         } else {
-            // The operator's file is there but FileInstall has not handed it to ConfigAdmin yet
-            // (it can start before ConfigAdmin's service is up and then load it a moment later).
-            // Opening now would use the defaults and leave start-only settings for a restart.
+            // The operator's file is there but the configuration does not hold its settings yet:
+            // FileInstall may not have loaded it, or SCR activated us with the empty configuration
+            // FileInstall creates first (OperatorConfigurationFile). Opening now would use the
+            // defaults and leave start-only settings for a restart.
             LOG.log(System.Logger.Level.INFO, "waiting for " + file + " to be loaded before the engine opens");
             synchronized (lock) {
                 provisional = properties;
@@ -197,7 +198,13 @@ public final class EngineComponent {
     @Modified
     void modified(Map<String, Object> properties) {
         synchronized (lock) {
-            provisional = null;
+            if (provisional != null) {
+                if (unloadedConfigurationFile(properties) != null) {
+                    provisional = properties; // still not the file's settings: keep waiting
+                    return;
+                }
+                provisional = null;
+            }
         }
         configure(properties, "");
     }
@@ -211,20 +218,11 @@ public final class EngineComponent {
 
     /**
      * The server home's {@code etc/io.cairn.engine.cfg} (or {@code .config}) if it exists and
-     * {@code properties} did not come from it (FileInstall marks what it loads with
-     * {@code felix.fileinstall.filename}); else null.
+     * {@code properties} do not hold its settings yet; else null.
      */
-    private Path unloadedConfigurationFile(Map<String, Object> properties) {
-        if (serverHome == null || properties.get("felix.fileinstall.filename") != null) {
-            return null;
-        }
-        for (String name : new String[] {PID + ".cfg", PID + ".config"}) {
-            Path file = Path.of(serverHome, "etc", name);
-            if (java.nio.file.Files.isRegularFile(file)) {
-                return file;
-            }
-        }
-        return null;
+    private OperatorConfigurationFile unloadedConfigurationFile(Map<String, Object> properties) {
+        OperatorConfigurationFile file = OperatorConfigurationFile.find(serverHome, PID);
+        return file == null || file.isReflectedBy(properties) ? null : file;
     }
 
     /** Hands a configuration to the supervisor, or the last usable one with the reason this one is not. */
@@ -420,8 +418,8 @@ public final class EngineComponent {
                 last = delivered;
             }
             Map<String, Object> held = relevant(current);
-            if (waiting != null && current.get("felix.fileinstall.filename") == null) {
-                return; // ConfigAdmin does not have the file's configuration yet either
+            if (waiting != null && unloadedConfigurationFile(current) != null) {
+                return; // ConfigAdmin does not hold the file's settings yet either
             }
             if (waiting != null) {
                 synchronized (lock) {
@@ -430,7 +428,7 @@ public final class EngineComponent {
             }
             if (waiting != null) {
                 LOG.log(System.Logger.Level.INFO, "configuration " + PID + ": loaded from "
-                        + current.get("felix.fileinstall.filename") + "; the engine opens with it");
+                        + current.get(OperatorConfigurationFile.FILEINSTALL_MARKER) + "; the engine opens with it");
                 configure(current, " (from ConfigAdmin)");
             } else if (!held.equals(last)) {
                 LOG.log(System.Logger.Level.INFO, "configuration " + PID + ": ConfigAdmin holds " + held
