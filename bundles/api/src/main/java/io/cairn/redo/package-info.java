@@ -13,7 +13,7 @@
  * {@code [1.0,1.1)}, a caller {@code [1.0,2.0)}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cairn.redo;
 
 import org.osgi.annotation.bundle.Export;

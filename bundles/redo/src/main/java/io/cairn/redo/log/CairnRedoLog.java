@@ -203,6 +203,23 @@ public final class CairnRedoLog implements RedoLog {
      *     files are inconsistent in a way a crash cannot explain
      */
     public static CairnRedoLog open(RedoLogConfig config, RedoLogOptions options) throws IOException {
+        return open(config, options, Lsn.NONE);
+    }
+
+    /**
+     * Creates a new, empty log in {@code config.directory()} that continues at {@code startLsn}
+     * (see {@link io.cairn.redo.RedoLogProvider#create}); the directory must hold no redo files.
+     */
+    public static CairnRedoLog create(RedoLogConfig config, RedoLogOptions options, long startLsn) throws IOException {
+        if (startLsn < Lsn.FIRST) {
+            throw new IllegalArgumentException("a log cannot start at LSN " + startLsn + ", below " + Lsn.FIRST);
+        }
+        return open(config, options, startLsn);
+    }
+
+    /** Opens the log, or with {@code createAtLsn} set creates it there in an empty directory. */
+    private static CairnRedoLog open(RedoLogConfig config, RedoLogOptions options, long createAtLsn)
+            throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(options, "options");
         requireCapacity(config.capacityBytes());
@@ -217,13 +234,17 @@ public final class CairnRedoLog implements RedoLog {
             }
         }
         List<long[]> numbered = RedoDirectory.logFileNumbers(names);
+        if (Lsn.isSet(createAtLsn) && (names.contains(LogFormat.CONTROL_FILE_NAME) || !numbered.isEmpty())) {
+            throw new IOException(directory + " already holds a redo log (" + String.join(", ", names)
+                    + "); a log continuing at LSN " + createAtLsn + " needs an empty directory");
+        }
         Opened opened;
         if (!names.contains(LogFormat.CONTROL_FILE_NAME)) {
             if (!numbered.isEmpty()) {
                 throw new IOException(directory + " holds redo log files (" + names.get((int) numbered.get(0)[1])
                         + ") but no " + LogFormat.CONTROL_FILE_NAME + "; refusing to guess where recovery starts");
             }
-            opened = createFresh(backend, directory, config);
+            opened = createFresh(backend, directory, config, Lsn.isSet(createAtLsn) ? createAtLsn : Lsn.FIRST);
         } else {
             opened = openExisting(backend, directory, config, numbered);
         }
@@ -250,13 +271,16 @@ public final class CairnRedoLog implements RedoLog {
         }
     }
 
-    private static Opened createFresh(StorageBackend backend, Path directory, RedoLogConfig config) throws IOException {
+    private static Opened createFresh(StorageBackend backend, Path directory, RedoLogConfig config, long startLsn)
+            throws IOException {
         UUID logId = UUID.randomUUID();
-        RedoDirectory.createControlFile(backend, directory, logId, config.creator(), Lsn.FIRST);
+        RedoDirectory.createControlFile(backend, directory, logId, config.creator(), startLsn);
         backend.syncDirectory(directory);
         StorageFile control = backend.open(directory.resolve(LogFormat.CONTROL_FILE_NAME),
                 RedoDirectory.readWrite(CreateMode.OPEN_EXISTING));
-        return new Opened(logId, control, new Checkpoint(1, Lsn.FIRST), List.of(), Lsn.FIRST, "end of log (new log)", 1);
+        return new Opened(logId, control, new Checkpoint(1, startLsn), List.of(), startLsn,
+                startLsn == Lsn.FIRST ? "end of log (new log)" : "end of log (new log continuing at LSN " + startLsn + ")",
+                1);
     }
 
     private static Opened openExisting(StorageBackend backend, Path directory, RedoLogConfig config,

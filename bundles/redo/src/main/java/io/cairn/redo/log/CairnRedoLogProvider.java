@@ -40,4 +40,14 @@ public final class CairnRedoLogProvider implements RedoLogProvider {
     public RedoLog open(RedoLogConfig config) throws IOException {
         return CairnRedoLog.open(config, options);
     }
+
+    @Override
+    public boolean canContinueAtLsn() {
+        return true;
+    }
+
+    @Override
+    public RedoLog create(RedoLogConfig config, long startLsn) throws IOException {
+        return CairnRedoLog.create(config, options, startLsn);
+    }
 }
