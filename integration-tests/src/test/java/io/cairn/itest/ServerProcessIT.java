@@ -74,8 +74,9 @@ public class ServerProcessIT {
      */
     @Test
     public void fourGibibytePoolMustRunWithA256MibHeap() throws Exception {
-        Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc").resolve("io.cairn.engine.cfg"), "bufferPoolSizeMebibytes=4096\n");
+        Path operatorFile = home.resolve("etc").resolve("io.cairn.engine.cfg");
+        Files.createDirectories(operatorFile.getParent());
+        Files.writeString(operatorFile, "bufferPoolSizeMebibytes=4096\n");
         process = start("-Xmx256m", "-Dcairn.exec=cairn:status");
         boolean exited = process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         // The server's log says which configuration the engine opened with and when it arrived.
@@ -84,6 +85,9 @@ public class ServerProcessIT {
         assertEquals("exit status; output:\n" + out, 0, process.exitValue());
         assertTrue("the engine is running:\n" + out, out.contains("engine: RUNNING"));
         assertTrue("4 GiB of 16 KiB frames:\n" + out, out.contains("buffer pool: lru, 262144 frames"));
+        // FileInstall's write-back once emptied this file at start (LaunchProperties.FILEINSTALL_CONFIG_SAVE).
+        assertEquals("the operator's file must be left as written", "bufferPoolSizeMebibytes=4096\n",
+            Files.readString(operatorFile));
     }
 
     @Test

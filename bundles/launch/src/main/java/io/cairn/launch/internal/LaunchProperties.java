@@ -28,6 +28,16 @@ public final class LaunchProperties {
     /** FileInstall scans once at start instead of waiting one poll interval. */
     public static final String FILEINSTALL_NO_INITIAL_DELAY = "felix.fileinstall.noInitialDelay";
 
+    /**
+     * Whether FileInstall writes configuration changes back into the {@code .cfg} files. Cairn
+     * turns it off: the write-back truncates the file and rewrites it in place, and a scan that
+     * reads it in between loads an empty configuration and writes that back, which left an
+     * operator's {@code etc/io.cairn.engine.cfg} empty about once in 50 starts (FileInstall 3.7.4).
+     * Changes made with commands therefore last until the server stops; the files are the
+     * operator's alone.
+     */
+    public static final String FILEINSTALL_CONFIG_SAVE = "felix.fileinstall.enableConfigSave";
+
     private final UnaryOperator<String> lookup;
     private final Map<String, String> previous = new LinkedHashMap<>();
     private final Map<String, String> applied = new LinkedHashMap<>();

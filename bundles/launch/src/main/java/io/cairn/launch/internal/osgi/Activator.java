@@ -88,6 +88,7 @@ public final class Activator implements BundleActivator, FrameworkListener {
             });
         if (properties.setIfAbsent(LaunchProperties.FILEINSTALL_DIR, LaunchProperties.fileInstallDirectories(home))) {
             properties.setIfAbsent(LaunchProperties.FILEINSTALL_NO_INITIAL_DELAY, "true");
+            properties.setIfAbsent(LaunchProperties.FILEINSTALL_CONFIG_SAVE, "false");
             warnIfAlreadyActive("org.apache.felix.fileinstall", LaunchProperties.FILEINSTALL_DIR);
         }
 
