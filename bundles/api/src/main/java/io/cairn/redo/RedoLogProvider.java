@@ -41,7 +41,8 @@ public interface RedoLogProvider {
     /**
      * Creates a new, empty log in {@code config.directory()} that continues at {@code startLsn}:
      * the log taking over from another implementation's after a full checkpoint at that LSN. The
-     * new log's {@link RedoLog#currentLsn()} and {@link RedoLog#checkpointLsn()} are at least
+     * new log's {@link RedoLog#currentLsn()}, {@link RedoLog#writtenLsn()},
+     * {@link RedoLog#flushedLsn()} and {@link RedoLog#checkpointLsn()} are at least
      * {@code startLsn} (an implementation may round up to its own alignment), and everything a
      * later {@link #open} needs is synced before this returns: opening the directory after a crash
      * finds an empty log at that position. Appends may start at once; no {@link RedoLog#scan} is

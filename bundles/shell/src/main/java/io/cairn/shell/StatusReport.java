@@ -34,16 +34,31 @@ public final class StatusReport {
      */
     public static String format(List<ServiceInfo> backends, List<ServiceInfo> policies, List<ServiceInfo> pools,
             String poolInUse, EnginePhase enginePhase, EngineStatus engineStatus) {
+        return format(backends, policies, pools, poolInUse, List.of(), null, enginePhase, engineStatus);
+    }
+
+    /**
+     * The same with the redo log implementations.
+     *
+     * @param redoLogs the registered redo log providers
+     * @param redoLogInUse the name of the one holding the engine's log, or null when unknown
+     */
+    public static String format(List<ServiceInfo> backends, List<ServiceInfo> policies, List<ServiceInfo> pools,
+            String poolInUse, List<ServiceInfo> redoLogs, String redoLogInUse, EnginePhase enginePhase,
+            EngineStatus engineStatus) {
         StringBuilder out = new StringBuilder();
         out.append("Cairn status\n");
         out.append("  engine: ").append(enginePhase == null ? "no engine yet" : enginePhase.name()).append('\n');
         if (engineStatus != null) {
-            appendEngine(out, engineStatus, poolInUse);
+            appendEngine(out, engineStatus, poolInUse, redoLogInUse);
         }
         appendServices(out, "storage backends", backends);
         appendServices(out, "flush policies", policies);
         if (!pools.isEmpty()) {
             appendServices(out, "buffer pools", pools);
+        }
+        if (!redoLogs.isEmpty()) {
+            appendServices(out, "redo logs", redoLogs);
         }
         return out.toString();
     }
@@ -67,11 +82,12 @@ public final class StatusReport {
         }
     }
 
-    private static void appendEngine(StringBuilder out, EngineStatus s, String poolInUse) {
+    private static void appendEngine(StringBuilder out, EngineStatus s, String poolInUse, String redoLogInUse) {
         out.append("  home: ").append(s.home()).append(", page size ").append(s.pageSizeBytes()).append(" bytes\n");
         if (s.redo() != null) {
             long ageBytes = s.redo().currentLsn() - s.redo().checkpointLsn();
-            out.append("  redo: current LSN ").append(s.redo().currentLsn())
+            out.append("  redo: ").append(redoLogInUse == null ? "" : redoLogInUse + ", ")
+                    .append("current LSN ").append(s.redo().currentLsn())
                     .append(", flushed ").append(s.redo().flushedLsn())
                     .append(", checkpoint ").append(s.redo().checkpointLsn())
                     .append(String.format(java.util.Locale.ROOT, ", age %,d bytes (%.1f%% of %,d)", ageBytes,

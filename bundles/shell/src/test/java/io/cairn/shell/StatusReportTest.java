@@ -59,4 +59,16 @@ class StatusReportTest {
         assertFalse(StatusReport.format(List.of(), List.of(), null, null).contains("buffer pools"),
                 "no section without any pool");
     }
+
+    @Test
+    void installedRedoLogImplementationsMustBeListed() {
+        String report = StatusReport.format(List.of(), List.of(), List.of(), null,
+                List.of(new ServiceInfo("cairn", "cairn redo log", Map.of("cairn.redo", "cairn"), "io.cairn.redo 1.0.0"),
+                        new ServiceInfo("circular", "circular redo log", Map.of("cairn.redo", "circular"),
+                                "io.cairn.redo-circular 1.0.0")),
+                "circular", EnginePhase.RUNNING, null);
+        assertTrue(report.contains("  redo logs (2):\n    cairn: cairn redo log"), report);
+        assertFalse(StatusReport.format(List.of(), List.of(), null, null).contains("redo logs"),
+                "no section without any redo log");
+    }
 }

@@ -61,9 +61,28 @@ import java.util.regex.Pattern;
  */
 public final class CairnEngine implements Engine, EngineControl, MtrContext, StatusService {
 
-    /** The replaceable parts an engine is built from. */
+    /**
+     * The replaceable parts an engine is built from.
+     *
+     * @param redoLog the redo log implementation wanted; a home whose log another implementation
+     *     holds is recovered with that one ({@code redoLogByName}) and then handed over to this one
+     * @param redoLogByName the installed redo log implementations by name (null when none is)
+     */
     public record Parts(StorageBackend dataBackend, StorageBackend redoBackend, BufferPoolProvider bufferPool,
-            RedoLogProvider redoLog, FlushPolicy flushPolicy) {
+            RedoLogProvider redoLog, FlushPolicy flushPolicy,
+            java.util.function.Function<String, RedoLogProvider> redoLogByName) {
+
+        public Parts {
+            java.util.Objects.requireNonNull(redoLog, "redoLog");
+            java.util.Objects.requireNonNull(redoLogByName, "redoLogByName");
+        }
+
+        /** With {@code redoLog} as the only redo log implementation installed. */
+        public Parts(StorageBackend dataBackend, StorageBackend redoBackend, BufferPoolProvider bufferPool,
+                RedoLogProvider redoLog, FlushPolicy flushPolicy) {
+            this(dataBackend, redoBackend, bufferPool, redoLog, flushPolicy,
+                    name -> name.equals(redoLog.name()) ? redoLog : null);
+        }
     }
 
     private static final System.Logger LOG = System.getLogger("io.cairn.engine");
@@ -99,7 +118,10 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     /** What the pool was created from, for a replacement. */
     private BufferPoolConfig poolConfig;
     private EnginePageStore pageStore;
-    private RedoLog redo;
+    /** Replaced only by a redo log hand-over, with every mini-transaction held at the gate. */
+    private volatile RedoLog redo;
+    /** The implementation of {@link #redo}. */
+    private volatile String redoName;
     private FlushRequests flushRequests;
     private PageCleaner cleaner;
     private RedoSpace redoSpace;
@@ -138,7 +160,8 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
      * work, flushes and checkpoints, then starts the page cleaner and returns a RUNNING engine.
      */
     public static CairnEngine open(EngineConfig config, Parts parts) throws IOException {
-        HomeDirectory home = HomeDirectory.open(config.home(), parts.dataBackend(), config.pageSizeBytes());
+        HomeDirectory home = HomeDirectory.open(config.home(), parts.dataBackend(), config.pageSizeBytes(),
+                parts.redoLog().name());
         CairnEngine engine = new CairnEngine(config, home, parts);
         try {
             engine.start(parts);
@@ -164,8 +187,17 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                     + " torn pages from the doublewrite file: " + restored.restoredPages());
         }
         readHeaders();
-        redo = parts.redoLog().open(new RedoLogConfig(home.redoDirectory(), redoBackend, config.redoCapacityBytes(),
-                durability, 1000, "Cairn " + HomeDirectory.FORMAT_VERSION));
+        String recorded = home.redoLogName();
+        RedoLogProvider recovering = recorded.equals(parts.redoLog().name()) ? parts.redoLog()
+                : parts.redoLogByName().apply(recorded);
+        if (recovering == null) {
+            throw new IOException("the redo log of " + home.path() + " is in " + home.redoDirectory() + ", written by the"
+                    + " redo log implementation '" + recorded + "', which is not installed; install the bundle that"
+                    + " provides cairn.redo=" + recorded + " to recover it (the engine then hands the log over to '"
+                    + parts.redoLog().name() + "')");
+        }
+        redo = recovering.open(redoLogConfig(home.redoDirectory(), config.redoCapacityBytes()));
+        redoName = recorded;
         EnginePageStore store = new EnginePageStore(spacesById::get, () -> redo, doublewrite, config::doublewrite, pageSize,
                 this::withPageWritesAllowed);
         redoSpace = new RedoSpace(pageSize, waits);
@@ -230,6 +262,15 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             throw new IOException("interrupted while flushing the pages recovery changed", e);
         }
         checkpointNow();
+        if (!recorded.equals(parts.redoLog().name())) {
+            // Nothing runs yet and every page is written: the hand-over needs no quiescing.
+            try {
+                handOverRedoLog(parts.redoLog());
+            } catch (IOException | RuntimeException e) {
+                configurationProblem = "the redo log stays " + recorded + ": " + e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, "recovery: " + configurationProblem);
+            }
+        }
         cleaner = new PageCleaner(this, config, flushPolicy);
         cleaner.start();
         flushRequests.cleanerServing(true);
@@ -564,11 +605,14 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     @Override
     public void awaitDurable(long lsn, CommitDurability durability) throws IOException {
         CommitDurability d = durability == null ? defaultDurability() : durability;
+        mtrGate.enter(); // not on a redo log that is being handed over
         try {
             redo.waitFor(lsn, d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the commit at LSN " + lsn + " to become durable", e);
+        } finally {
+            mtrGate.exit();
         }
     }
 
@@ -900,30 +944,47 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     public void replaceBufferPool(BufferPoolProvider provider) throws IOException {
         java.util.Objects.requireNonNull(provider, "provider");
         requireRunning("replace the buffer pool");
+        replaceQuiesced(ComponentKind.BUFFER_POOL, "buffer pool", () -> poolName, provider.name(),
+                () -> replacePoolQuiesced(provider));
+    }
+
+    /** What a replacement does once every mini-transaction is held at the gate. */
+    private interface QuiescedStep {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code step} with new mini-transactions held at the gate, the running ones ended (waiting
+     * at most {@link #QUIESCE_TIMEOUT_MILLIS}), DDL excluded and other swaps serialised, and
+     * publishes the swap's events. A failing step throws {@link SwapFailedException}.
+     */
+    private void replaceQuiesced(ComponentKind kind, String what, java.util.function.Supplier<String> current,
+            String to, QuiescedStep step) throws IOException {
         swapLock.lock();
         try {
-            String from = poolName;
-            String to = provider.name();
-            publish(new EngineEvent.SwapStarted(System.currentTimeMillis(), ComponentKind.BUFFER_POOL, from, to));
+            String from = current.get();
+            publish(new EngineEvent.SwapStarted(System.currentTimeMillis(), kind, from, to));
             long startedNanos = System.nanoTime();
             ddl.lock();
             try {
-                try (WaitRegistry.Wait wait = waits.begin("mini-transactions to release their pages before the"
-                        + " buffer pool is replaced by " + to, "the threads running them")) {
+                try (WaitRegistry.Wait wait = waits.begin("mini-transactions to end before the " + what
+                        + " is replaced by " + to, "the threads running them")) {
                     if (!mtrGate.close(QUIESCE_TIMEOUT_MILLIS)) {
                         String reason = mtrGate.active() + " mini-transactions did not end within "
                                 + QUIESCE_TIMEOUT_MILLIS / 1000 + " s";
-                        publish(new EngineEvent.SwapFailed(System.currentTimeMillis(), ComponentKind.BUFFER_POOL, from, to,
-                                reason));
-                        throw new SwapFailedException(ComponentKind.BUFFER_POOL, reason, null);
+                        publish(new EngineEvent.SwapFailed(System.currentTimeMillis(), kind, from, to, reason));
+                        throw new SwapFailedException(kind, reason, null);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new SwapFailedException(ComponentKind.BUFFER_POOL, "interrupted while waiting for"
-                            + " mini-transactions", e);
+                    throw new SwapFailedException(kind, "interrupted while waiting for mini-transactions", e);
                 }
                 try {
-                    replacePoolQuiesced(provider, from, to);
+                    step.run();
+                } catch (IOException | RuntimeException e) {
+                    String reason = String.valueOf(e.getMessage());
+                    publish(new EngineEvent.SwapFailed(System.currentTimeMillis(), kind, from, to, reason));
+                    throw e instanceof SwapFailedException swapFailed ? swapFailed : new SwapFailedException(kind, reason, e);
                 } finally {
                     mtrGate.open();
                 }
@@ -931,9 +992,8 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                 ddl.unlock();
             }
             long pauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-            LOG.log(System.Logger.Level.INFO, "buffer pool replaced: " + from + " -> " + to + " in " + pauseMillis + " ms");
-            publish(new EngineEvent.SwapCompleted(System.currentTimeMillis(), ComponentKind.BUFFER_POOL, from, to,
-                    pauseMillis));
+            LOG.log(System.Logger.Level.INFO, what + " replaced: " + from + " -> " + to + " in " + pauseMillis + " ms");
+            publish(new EngineEvent.SwapCompleted(System.currentTimeMillis(), kind, from, to, pauseMillis));
         } finally {
             swapLock.unlock();
         }
@@ -942,7 +1002,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
     /** How long a buffer pool replacement waits for running mini-transactions. */
     static final long QUIESCE_TIMEOUT_MILLIS = 30_000;
 
-    private void replacePoolQuiesced(BufferPoolProvider provider, String from, String to) throws IOException {
+    private void replacePoolQuiesced(BufferPoolProvider provider) throws IOException {
         flushRequests.cleanerServing(false);
         cleaner.stop();
         BufferPool old = pool;
@@ -959,15 +1019,13 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                 throw new IOException("pages were changed while the buffer pool was being replaced");
             }
             pool = created;
-            poolName = to;
+            poolName = provider.name();
             old.close();
         } catch (IOException | RuntimeException e) {
             if (created != null && pool != created) {
                 created.close();
             }
-            String reason = String.valueOf(e.getMessage());
-            publish(new EngineEvent.SwapFailed(System.currentTimeMillis(), ComponentKind.BUFFER_POOL, from, to, reason));
-            throw new SwapFailedException(ComponentKind.BUFFER_POOL, reason, e);
+            throw e;
         } finally {
             cleaner = new PageCleaner(this, config, flushPolicy);
             cleaner.start();
@@ -975,9 +1033,123 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Holds new mini-transactions at the gate and waits for the running ones (their commits'
+     * durability waits included), stops the page cleaner, writes every dirty page, syncs the redo
+     * and checkpoints at its end, then hands the log over ({@link #handOverRedoLog}) and starts the
+     * cleaner again. If the new log cannot be created, the engine goes on with the old one.
+     */
     @Override
-    public void replaceRedoLog(RedoLogProvider provider) {
-        throw new UnsupportedOperationException("redo log replacement arrives with issue #7");
+    public void replaceRedoLog(RedoLogProvider provider) throws IOException {
+        java.util.Objects.requireNonNull(provider, "provider");
+        requireRunning("replace the redo log");
+        replaceQuiesced(ComponentKind.REDO_LOG, "redo log", () -> redoName, provider.name(), () -> {
+            flushRequests.cleanerServing(false);
+            cleaner.stop();
+            try {
+                pool.flushList(Long.MAX_VALUE, Long.MAX_VALUE);
+                handOverRedoLog(provider);
+            } finally {
+                cleaner = new PageCleaner(this, config, flushPolicy);
+                cleaner.start();
+                flushRequests.cleanerServing(true);
+            }
+        });
+    }
+
+    /**
+     * Moves the log to {@code provider}'s implementation; nothing may change pages or append redo
+     * meanwhile, and every dirty page must be written. The old log is synced and checkpointed at
+     * its end L; the new one is created in its own directory continuing at L and synced; then the
+     * home's format file is rewritten to name it. Before that rewrite a crash recovers the old log
+     * (nothing after L) and after it the new one (empty at L): either way nothing is lost, and
+     * the page LSNs (all at most L) stay below every LSN the new log hands out.
+     */
+    private void handOverRedoLog(RedoLogProvider provider) throws IOException {
+        String from = redoName;
+        String to = provider.name();
+        if (to.equals(from)) {
+            return;
+        }
+        if (!provider.canContinueAtLsn()) {
+            throw new SwapFailedException(ComponentKind.REDO_LOG, "the redo log implementation " + to
+                    + " cannot continue at a given LSN (RedoLogProvider.canContinueAtLsn), so it cannot take over", null);
+        }
+        RedoLog old = redo;
+        long endLsn = old.currentLsn();
+        try {
+            old.waitFor(endLsn, CommitDurability.SYNC_ON_COMMIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while syncing the redo log before handing it over", e);
+        }
+        long checkpointLsn = checkpointNow();
+        if (checkpointLsn != endLsn || pool.oldestModificationLsn() != 0) {
+            throw new IOException("the checkpoint (LSN " + checkpointLsn + ") did not reach the end of the log (LSN "
+                    + endLsn + "): pages are still dirty, so the log cannot be handed over");
+        }
+        Path directory = home.redoDirectoryFor(to);
+        emptyRedoDirectory(directory);
+        RedoLog created = provider.create(redoLogConfig(directory, old.capacityBytes()), endLsn);
+        try {
+            if (created.currentLsn() < endLsn || created.flushedLsn() < endLsn || created.checkpointLsn() < endLsn) {
+                throw new IOException("the redo log implementation " + to + " created a log at LSN "
+                        + created.currentLsn() + " (checkpoint " + created.checkpointLsn() + "), behind the end of the"
+                        + " old log at " + endLsn);
+            }
+            home.recordRedoLog(dataBackend, to);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(created);
+            restoreRedoLogRecord(from, e);
+            throw e;
+        }
+        synchronized (checkpointLock) {
+            redo = created;
+            redoName = to;
+        }
+        closeQuietly(old);
+        try {
+            emptyRedoDirectory(home.redoDirectoryFor(from));
+        } catch (IOException e) {
+            // Harmless: the format file names the new log, and a later hand-over empties the directory first.
+            LOG.log(System.Logger.Level.WARNING, "the old redo log's files in " + home.redoDirectoryFor(from)
+                    + " could not all be deleted: " + e.getMessage());
+        }
+        LOG.log(System.Logger.Level.INFO, "redo log handed over from " + from + " to " + to + " at LSN " + endLsn);
+    }
+
+    /**
+     * After a failed rewrite of the format file it may name either log. Both are valid now, but
+     * only the old one will receive appends, so it must be the one named; if even that cannot be
+     * written, the old log is closed and commits fail rather than be acknowledged into a log that
+     * recovery might not read.
+     */
+    private void restoreRedoLogRecord(String from, Exception cause) {
+        try {
+            home.recordRedoLog(dataBackend, from);
+        } catch (IOException | RuntimeException again) {
+            cause.addSuppressed(again);
+            LOG.log(System.Logger.Level.ERROR, "the home's format file could not be rewritten to name the redo log "
+                    + from + " (" + again.getMessage() + "); the redo log is closed and commits fail until the engine"
+                    + " is restarted");
+            closeQuietly(redo);
+        }
+    }
+
+    /** Creates {@code directory} if needed and deletes every file in it, through the redo backend. */
+    private void emptyRedoDirectory(Path directory) throws IOException {
+        redoBackend.createDirectories(directory);
+        for (String name : redoBackend.list(directory)) {
+            redoBackend.delete(directory.resolve(name));
+        }
+        redoBackend.syncDirectory(directory);
+    }
+
+    private RedoLogConfig redoLogConfig(Path directory, long capacityBytes) {
+        return new RedoLogConfig(directory, redoBackend, capacityBytes, durability, 1000,
+                "Cairn " + HomeDirectory.FORMAT_VERSION);
     }
 
     @Override
@@ -1002,6 +1174,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             case REDO_BACKEND -> redoBackend.name();
             case COMMIT_DURABILITY -> durability.name();
             case BUFFER_POOL -> poolName;
+            case REDO_LOG -> redoName;
             case FLUSH_POLICY -> cleaner == null ? SafeFlushPolicy.NAME : cleaner.status().policyName();
             default -> "unknown";
         };

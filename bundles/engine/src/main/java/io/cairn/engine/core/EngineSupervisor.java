@@ -60,7 +60,13 @@ public final class EngineSupervisor implements AutoCloseable {
      * @param bufferPool which offered buffer pool implementation to use, or null for the host's
      */
     public record Wanted(EngineConfig config, Selector dataBackend, Selector redoBackend, Selector flushPolicy,
-            String problem, long noBackendWaitMillis, Selector bufferPool) {
+            String problem, long noBackendWaitMillis, Selector bufferPool, Selector redoLog) {
+
+        /** With the host's redo log implementation ({@link Host#redoLog()}). */
+        public Wanted(EngineConfig config, Selector dataBackend, Selector redoBackend, Selector flushPolicy,
+                String problem, long noBackendWaitMillis, Selector bufferPool) {
+            this(config, dataBackend, redoBackend, flushPolicy, problem, noBackendWaitMillis, bufferPool, null);
+        }
 
         /** How long I/O waits for a backend when none is available, unless configured. */
         public static final long DEFAULT_NO_BACKEND_WAIT_MILLIS = 30_000;
@@ -83,8 +89,7 @@ public final class EngineSupervisor implements AutoCloseable {
         /** The buffer pool implementation when the configuration names none to choose from offers. */
         BufferPoolProvider bufferPool();
 
-        /** The redo log implementation (not replaced at run time yet). */
-
+        /** The redo log implementation when the configuration names none to choose from offers. */
         RedoLogProvider redoLog();
 
         /** The engine opened: publish it. */
@@ -109,6 +114,7 @@ public final class EngineSupervisor implements AutoCloseable {
     private final Map<Long, Offer<StorageBackend>> backends = new LinkedHashMap<>(); // guarded by lock
     private final Map<Long, Offer<FlushPolicy>> policies = new LinkedHashMap<>(); // guarded by lock
     private final Map<Long, Offer<BufferPoolProvider>> pools = new LinkedHashMap<>(); // guarded by lock
+    private final Map<Long, Offer<RedoLogProvider>> redoLogs = new LinkedHashMap<>(); // guarded by lock
     private Wanted wanted; // guarded by lock
     private long generation; // guarded by lock: bumped by every report
     private long settledGeneration = -1; // guarded by lock: the last generation acted on
@@ -171,6 +177,14 @@ public final class EngineSupervisor implements AutoCloseable {
 
     public void withdrawPool(long id) {
         change(() -> pools.remove(id));
+    }
+
+    public void offerRedoLog(long id, RedoLogProvider provider, Map<String, Object> properties) {
+        change(() -> redoLogs.put(id, new Offer<>(id, provider, Map.copyOf(properties), ranking(properties))));
+    }
+
+    public void withdrawRedoLog(long id) {
+        change(() -> redoLogs.remove(id));
     }
 
     private void change(Runnable update) {
@@ -266,17 +280,19 @@ public final class EngineSupervisor implements AutoCloseable {
         List<Offer<StorageBackend>> backendOffers;
         List<Offer<FlushPolicy>> policyOffers;
         List<Offer<BufferPoolProvider>> poolOffers;
+        List<Offer<RedoLogProvider>> redoLogOffers;
         synchronized (lock) {
             want = wanted;
             backendOffers = new ArrayList<>(backends.values());
             policyOffers = new ArrayList<>(policies.values());
             poolOffers = new ArrayList<>(pools.values());
+            redoLogOffers = new ArrayList<>(redoLogs.values());
         }
         if (want == null) {
             return; // no configuration yet
         }
         if (engine == null) {
-            open(want, backendOffers, policyOffers, poolOffers, current);
+            open(want, backendOffers, policyOffers, poolOffers, redoLogOffers, current);
             return;
         }
         List<String> problems = new ArrayList<>();
@@ -298,6 +314,7 @@ public final class EngineSupervisor implements AutoCloseable {
                     + "; the built-in safe policy plans the rounds");
         }
         applyPool(want, poolOffers, problems);
+        applyRedoLog(want, redoLogOffers, problems);
         EngineConfig config = want.config();
         if (engine.commitDurability() != config.commitDurability()) {
             engine.setCommitDurability(config.commitDurability());
@@ -329,7 +346,7 @@ public final class EngineSupervisor implements AutoCloseable {
     }
 
     private void open(Wanted want, List<Offer<StorageBackend>> backendOffers, List<Offer<FlushPolicy>> policyOffers,
-            List<Offer<BufferPoolProvider>> poolOffers, long current) {
+            List<Offer<BufferPoolProvider>> poolOffers, List<Offer<RedoLogProvider>> redoLogOffers, long current) {
         if (openFailedAtGeneration == current) {
             return;
         }
@@ -353,11 +370,30 @@ public final class EngineSupervisor implements AutoCloseable {
             }
             poolProvider = offered.service();
         }
+        RedoLogProvider redoLogProvider = host.redoLog();
+        if (want.redoLog() != null) {
+            Offer<RedoLogProvider> offered = best(redoLogOffers, want.redoLog());
+            if (offered == null) {
+                problem = "waiting for a redo log implementation matching redoLog.target=" + want.redoLog().filter();
+                LOG.log(System.Logger.Level.INFO, "the engine does not open yet: " + problem);
+                return;
+            }
+            redoLogProvider = offered.service();
+        }
+        RedoLogProvider wantedRedoLog = redoLogProvider;
+        // A home whose log another installed implementation holds is recovered with that one.
+        java.util.function.Function<String, RedoLogProvider> redoLogByName = name -> {
+            if (name.equals(wantedRedoLog.name())) {
+                return wantedRedoLog;
+            }
+            return sorted(redoLogOffers).stream().map(Offer::service).filter(p -> name.equals(p.name())).findFirst()
+                    .orElse(null);
+        };
         Offer<FlushPolicy> policy = best(policyOffers, want.flushPolicy());
         CairnEngine opened;
         try {
             opened = CairnEngine.open(want.config(), new CairnEngine.Parts(data.service(), redo.service(),
-                    poolProvider, host.redoLog(), policy == null ? null : policy.service()));
+                    poolProvider, redoLogProvider, policy == null ? null : policy.service(), redoLogByName));
         } catch (Exception e) {
             openFailedAtGeneration = current;
             problem = "the engine in " + want.config().home() + " did not start: " + e.getMessage();
@@ -485,6 +521,31 @@ public final class EngineSupervisor implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands the log over to the implementation {@code redoLog.target} selects. One that does not
+     * match stays in use: unlike a buffer pool, the log is not handed to whatever else is installed.
+     */
+    private void applyRedoLog(Wanted want, List<Offer<RedoLogProvider>> offers, List<String> problems) {
+        if (want.redoLog() == null) {
+            return;
+        }
+        String inUse = engine.active(ComponentKind.REDO_LOG);
+        Offer<RedoLogProvider> chosen = best(offers, want.redoLog());
+        if (chosen == null) {
+            problems.add("no redo log implementation matches redoLog.target=" + want.redoLog().filter() + "; " + inUse
+                    + " stays in use");
+            return;
+        }
+        if (chosen.service().name().equals(inUse)) {
+            return;
+        }
+        try {
+            engine.replaceRedoLog(chosen.service());
+        } catch (IOException | RuntimeException e) {
+            problems.add("redoLog.target=" + want.redoLog().filter() + " is not applied: " + e.getMessage());
+        }
+    }
+
     private static String role(ComponentKind kind) {
         return kind == ComponentKind.DATA_BACKEND ? "data" : "redo";
     }
@@ -550,6 +611,7 @@ public final class EngineSupervisor implements AutoCloseable {
             now.put("flushPolicy", appliedPolicy == null ? SafeFlushPolicy.NAME : appliedPolicy.service().name());
             now.put("commitDurability", engine.commitDurability().name());
             now.put("bufferPool", engine.active(ComponentKind.BUFFER_POOL));
+            now.put("redoLog", engine.active(ComponentKind.REDO_LOG));
         }
         applied = Map.copyOf(now);
         host.applied(applied);

@@ -187,33 +187,41 @@ final class MiniTransactionImpl implements MiniTransaction {
         ended = true;
         long endLsn;
         if (records.isEmpty()) {
+            long lsn = context.redo().currentLsn();
             releaseAll();
-            return context.redo().currentLsn();
+            return lsn;
         }
-        CommitTracker commits = context.commits();
-        long lowerBound = commits.enter(context.redo().currentLsn());
+        // The gate is left only after the durability wait: the redo log this commit is appended to
+        // cannot be handed over (and closed) while the commit still waits on it.
         try {
+            CommitTracker commits = context.commits();
+            long lowerBound = commits.enter(context.redo().currentLsn());
             try {
-                endLsn = context.redo().append(records);
-            } catch (IOException | RuntimeException e) {
-                restoreChangedPages();
-                throw e;
-            }
-            for (Latched l : latched) {
-                if (l.beforeImage != null && !l.released) {
-                    PageFormat.setPageLsn(l.handle.frame(), endLsn);
-                    l.handle.markModified(lowerBound, endLsn);
+                try {
+                    endLsn = context.redo().append(records);
+                } catch (IOException | RuntimeException e) {
+                    restoreChangedPages();
+                    throw e;
                 }
+                for (Latched l : latched) {
+                    if (l.beforeImage != null && !l.released) {
+                        PageFormat.setPageLsn(l.handle.frame(), endLsn);
+                        l.handle.markModified(lowerBound, endLsn);
+                    }
+                }
+            } finally {
+                commits.exit(lowerBound);
+                releasePages();
+            }
+            try {
+                context.redo().waitFor(endLsn, durability);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the commit at LSN " + endLsn + " to become durable",
+                        e);
             }
         } finally {
-            commits.exit(lowerBound);
-            releaseAll();
-        }
-        try {
-            context.redo().waitFor(endLsn, durability);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the commit at LSN " + endLsn + " to become durable", e);
+            leaveGate();
         }
         return endLsn;
     }
@@ -269,6 +277,11 @@ final class MiniTransactionImpl implements MiniTransaction {
     }
 
     private void releaseAll() {
+        releasePages();
+        leaveGate();
+    }
+
+    private void releasePages() {
         for (int i = latched.size() - 1; i >= 0; i--) {
             Latched l = latched.get(i);
             if (!l.released) {
@@ -282,9 +295,12 @@ final class MiniTransactionImpl implements MiniTransaction {
             space.lifecycle().release();
         }
         references.clear();
+    }
+
+    private void leaveGate() {
         if (inGate) {
             inGate = false;
-            context.mtrEnded(); // no page of the pool is held any more: a pool replacement may go on
+            context.mtrEnded(); // nothing of the pool or the redo log is used any more: a replacement may go on
         }
     }
 

@@ -56,9 +56,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * a swap. A changed configuration arrives in {@link #modified}; settings that only apply at start
  * are reported in status as waiting for a restart.
  *
- * <p>Buffer pool implementations are offered the same way and chosen by {@code bufferPool.target};
- * a change replaces the pool in the running engine. The redo log implementation is a static
- * reference: replacing it reactivates the component, which closes and reopens the engine.
+ * <p>Buffer pool and redo log implementations are offered the same way and chosen by
+ * {@code bufferPool.target} and {@code redoLog.target}; a change replaces the pool or hands the log
+ * over in the running engine.
  *
  * <p>Opening may recover for a long time, so it runs on the supervisor's thread and the services
  * appear only when the engine is RUNNING. A setting the engine cannot use, a home held by another
@@ -146,16 +146,15 @@ public final class EngineComponent {
                         + " (after a full checkpoint; the new pool starts cold).")
         String bufferPool_target() default "(cairn.bufferpool=lru)";
 
-        @AttributeDefinition(name = "Redo log filter", description = "Which RedoLogProvider to use.")
+        @AttributeDefinition(name = "Redo log filter",
+                description = "Which RedoLogProvider to use; a change hands the log over while the engine runs"
+                        + " (after a full checkpoint, the new log continues at the old one's end).")
         String redoLog_target() default "(cairn.redo=cairn)";
 
         @AttributeDefinition(name = "Flush policy filter",
                 description = "Which FlushPolicy plans the page cleaner's rounds; without one the built-in safe policy does.")
         String flushPolicy_target() default "(cairn.policy=adaptive)";
     }
-
-    @Reference(name = "redoLog", target = "(cairn.redo=cairn)")
-    private RedoLogProvider redoLog;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurationAdmin;
@@ -178,6 +177,7 @@ public final class EngineComponent {
             context = bundleContext;
             serverHome = bundleContext.getProperty(HOME_PROPERTY);
         }
+        properties = newest(properties);
         OperatorConfigurationFile file = unloadedConfigurationFile(properties);
         if (file == null) {
             configure(properties, "");
@@ -197,6 +197,7 @@ public final class EngineComponent {
 
     @Modified
     void modified(Map<String, Object> properties) {
+        properties = newest(properties);
         synchronized (lock) {
             if (provisional != null) {
                 if (unloadedConfigurationFile(properties) != null) {
@@ -207,6 +208,34 @@ public final class EngineComponent {
             }
         }
         configure(properties, "");
+    }
+
+    /**
+     * What ConfigAdmin holds now, if it holds anything, else {@code delivered}. SCR's delivery is a
+     * notification that may be stale: with two updates in quick succession (FileInstall creates a
+     * configuration with only its marker and then fills it in), SCR has delivered the older one
+     * after the newer one (osgi-build.md).
+     */
+    private Map<String, Object> newest(Map<String, Object> delivered) {
+        Map<String, Object> held = heldByConfigurationAdmin();
+        return held == null ? delivered : held;
+    }
+
+    /** The engine's configuration as ConfigAdmin holds it now, or null if none or no ConfigAdmin. */
+    private Map<String, Object> heldByConfigurationAdmin() {
+        ConfigurationAdmin admin = configurationAdmin;
+        if (admin == null) {
+            return null;
+        }
+        try {
+            Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
+            if (found == null || found.length == 0 || found[0].getProperties() == null) {
+                return null;
+            }
+            return toMap(found[0].getProperties());
+        } catch (java.io.IOException | InvalidSyntaxException | IllegalStateException e) {
+            return null;
+        }
     }
 
     /** How long the engine waits at activation for FileInstall to load {@code etc/io.cairn.engine.cfg}. */
@@ -322,6 +351,21 @@ public final class EngineComponent {
         supervisor.withdrawPool(serviceId(properties));
     }
 
+    @Reference(name = "redoLogs", service = RedoLogProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeRedoLog", updated = "updatedRedoLog")
+    void addRedoLog(RedoLogProvider provider, Map<String, Object> properties) {
+        supervisor.offerRedoLog(serviceId(properties), provider, properties);
+    }
+
+    void updatedRedoLog(RedoLogProvider provider, Map<String, Object> properties) {
+        supervisor.offerRedoLog(serviceId(properties), provider, properties);
+    }
+
+    void removeRedoLog(RedoLogProvider provider, Map<String, Object> properties) {
+        supervisor.withdrawRedoLog(serviceId(properties));
+    }
+
     private static long serviceId(Map<String, Object> properties) {
         return (Long) properties.get(Constants.SERVICE_ID);
     }
@@ -336,7 +380,7 @@ public final class EngineComponent {
 
         @Override
         public RedoLogProvider redoLog() {
-            return redoLog;
+            return null; // the configuration always names one (redoLog.target), chosen from the offers
         }
 
         @Override
@@ -399,18 +443,8 @@ public final class EngineComponent {
                 configure(waiting, "");
                 return;
             }
-            ConfigurationAdmin admin = configurationAdmin;
-            if (admin == null) {
-                return;
-            }
-            Map<String, Object> current;
-            try {
-                Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
-                if (found == null || found.length == 0 || found[0].getProperties() == null) {
-                    return;
-                }
-                current = toMap(found[0].getProperties());
-            } catch (java.io.IOException | InvalidSyntaxException | IllegalStateException e) {
+            Map<String, Object> current = heldByConfigurationAdmin();
+            if (current == null) {
                 return;
             }
             Map<String, Object> last;
@@ -561,7 +595,8 @@ public final class EngineComponent {
                 selector("dataBackend.target", config.dataBackend_target()),
                 selector("redoBackend.target", config.redoBackend_target()),
                 selector("flushPolicy.target", config.flushPolicy_target()), problem, config.noBackendWaitMillis(),
-                selector("bufferPool.target", config.bufferPool_target()));
+                selector("bufferPool.target", config.bufferPool_target()),
+                selector("redoLog.target", config.redoLog_target()));
     }
 
     private static EngineSupervisor.Selector selector(String key, String filterText) {

@@ -133,7 +133,7 @@ class EngineSupervisorTest {
         assertEquals("second", engine.active(ComponentKind.REDO_BACKEND));
         assertSame(second, ((TablespaceImpl) space).file().backend());
         assertEquals(Map.of("dataBackend", "second", "redoBackend", "second", "flushPolicy", SafeFlushPolicy.NAME,
-                "commitDurability", "SYNC_ON_COMMIT", "bufferPool", "lru"), supervisor.applied());
+                "commitDurability", "SYNC_ON_COMMIT", "bufferPool", "lru", "redoLog", "cairn"), supervisor.applied());
     }
 
     @Test
@@ -357,6 +357,36 @@ class EngineSupervisorTest {
         assertEquals("lru", engine.active(ComponentKind.BUFFER_POOL), "the only pool left takes over");
         assertTrue(supervisor.problem().contains("no buffer pool matches bufferPool.target=(cairn.bufferpool=other); using lru"),
                 supervisor.problem());
+    }
+
+    @Test
+    void aChangedRedoLogTargetMustHandTheLogOverWithoutReopeningAndAnUnmatchedOneMustKeepIt() throws Exception {
+        supervisor.start();
+        supervisor.offerBackend(1, first, backendProperties("first"));
+        supervisor.offerRedoLog(20, new CairnRedoLogProvider(), Map.of("cairn.redo", "cairn"));
+        supervisor.offerRedoLog(21, new TestEngines.RenamedRedoLog("cairn-b"), Map.of("cairn.redo", "cairn-b"));
+        supervisor.configure(redoLogWanted("cairn-b"));
+        settle();
+        CairnEngine engine = opened.get(0);
+        assertEquals("cairn-b", engine.active(ComponentKind.REDO_LOG), "a new home starts with the wanted log");
+        Tablespace space = engine.createTablespace("t");
+        commitOneAfterAllocating(engine, space, 7);
+        supervisor.configure(redoLogWanted("cairn"));
+        settle();
+        assertEquals(1, opened.size(), "a hand-over must not reopen the engine");
+        assertEquals("cairn", engine.active(ComponentKind.REDO_LOG));
+        assertEquals("cairn", supervisor.applied().get("redoLog"));
+        commitOne(engine, space, 8);
+        supervisor.configure(redoLogWanted("missing"));
+        settle();
+        assertEquals("cairn", engine.active(ComponentKind.REDO_LOG), "the log is not handed to whatever is installed");
+        assertTrue(supervisor.problem().contains("no redo log implementation matches redoLog.target=(cairn.redo=missing);"
+                + " cairn stays in use"), supervisor.problem());
+    }
+
+    private EngineSupervisor.Wanted redoLogWanted(String redoLog) {
+        return new EngineSupervisor.Wanted(config(), named("cairn.backend", "first"), named("cairn.backend", "first"),
+                named("cairn.policy", "none"), null, 30_000, null, named("cairn.redo", redoLog));
     }
 
     private static void commitOneAfterAllocating(CairnEngine engine, Tablespace space, long value) throws java.io.IOException {

@@ -13,6 +13,7 @@ import io.cairn.io.buffered.SyncMethod;
 import io.cairn.io.faultinject.CrashMode;
 import io.cairn.io.faultinject.FaultInjectingStorageBackend;
 import io.cairn.redo.CommitDurability;
+import io.cairn.redo.log.CairnRedoLogProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class SwapCrashTest {
         SplittableRandom random = new SplittableRandom(seed);
         List<Outcome> outcomes = new ArrayList<>();
         for (ComponentKind kind : new ComponentKind[] {ComponentKind.DATA_BACKEND, ComponentKind.REDO_BACKEND,
-                ComponentKind.BUFFER_POOL}) {
+                ComponentKind.BUFFER_POOL, ComponentKind.REDO_LOG}) {
             for (CrashMode mode : MODES) {
                 outcomes.add(scenario(kind, mode, random.nextLong(), 1 + random.nextInt(12), "seed " + seed));
             }
@@ -82,7 +83,9 @@ class SwapCrashTest {
         FaultInjectingStorageBackend after = new FaultInjectingStorageBackend(
                 new BufferedStorageBackend(SyncMethod.FDATASYNC), backendSeed + 1);
         EngineConfig config = config(home);
-        CairnEngine engine = CairnEngine.open(config, TestEngines.parts(before));
+        // The second redo log implementation a REDO_LOG scenario hands over to, and recovers with.
+        TestEngines.RenamedRedoLog otherRedoLog = new TestEngines.RenamedRedoLog("cairn-b");
+        CairnEngine engine = CairnEngine.open(config, TestEngines.parts(before, new CairnRedoLogProvider(), otherRedoLog));
         AtomicLongArray acknowledged = new AtomicLongArray(PAGES);
         AtomicLong commits = new AtomicLong();
         AtomicLong commitsAtSwap = new AtomicLong(-1);
@@ -136,6 +139,10 @@ class SwapCrashTest {
                 engine.replaceBufferPool(new io.cairn.bufferpool.lru.LruBufferPoolProvider());
                 after.crash(mode); // holds no file: nothing to lose
                 crashing = before;
+            } else if (kind == ComponentKind.REDO_LOG) {
+                engine.replaceRedoLog(otherRedoLog); // the new log's files are on the same backend
+                after.crash(mode);
+                crashing = before;
             } else {
                 engine.switchBackend(kind, after);
                 crashing = after;
@@ -162,7 +169,14 @@ class SwapCrashTest {
         }
         assertTrue(failures.isEmpty(), () -> "a commit failed before the crash: " + failures + ": " + context);
         long afterSwap = commits.get() - commitsAtSwap.get();
-        try (CairnEngine reopened = CairnEngine.open(config, TestEngines.parts(new BufferedStorageBackend(SyncMethod.FDATASYNC)))) {
+        if (kind == ComponentKind.REDO_LOG) {
+            // The hand-over was durable before the crash: recovery must read the new log.
+            assertTrue(java.nio.file.Files.readString(home.resolve("cairn.format")).contains("redoLog=cairn-b"), context);
+        }
+        // Wanting Cairn's log: after a REDO_LOG scenario the home's log is cairn-b's, which recovers it first.
+        try (CairnEngine reopened = CairnEngine.open(config, TestEngines.parts(
+                new BufferedStorageBackend(SyncMethod.FDATASYNC), new CairnRedoLogProvider(), otherRedoLog))) {
+            assertEquals("cairn", reopened.active(ComponentKind.REDO_LOG), context);
             Tablespace primary = reopened.tablespace("primary");
             Tablespace mirror = reopened.tablespace("mirror");
             for (int slot = 0; slot < PAGES; slot++) {

@@ -36,9 +36,13 @@ public final class CairnCommands {
     private final Map<ServiceReference<FlushPolicy>, FlushPolicy> policies = new ConcurrentHashMap<>();
     private final Map<ServiceReference<io.cairn.bufferpool.BufferPoolProvider>, io.cairn.bufferpool.BufferPoolProvider>
             pools = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<io.cairn.redo.RedoLogProvider>, io.cairn.redo.RedoLogProvider>
+            redoLogs = new ConcurrentHashMap<>();
     private volatile Engine engine;
     /** The engine service's {@code cairn.applied.bufferPool}: which pool implementation it uses. */
     private volatile String poolInUse;
+    /** The engine service's {@code cairn.applied.redoLog}: which redo log implementation holds its log. */
+    private volatile String redoLogInUse;
     private volatile StatusService statusService;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -68,12 +72,15 @@ public final class CairnCommands {
     void updatedEngine(Engine engine, Map<String, Object> properties) {
         Object pool = properties.get("cairn.applied.bufferPool");
         poolInUse = pool == null ? null : pool.toString();
+        Object redoLog = properties.get("cairn.applied.redoLog");
+        redoLogInUse = redoLog == null ? null : redoLog.toString();
     }
 
     void unsetEngine(Engine engine) {
         if (this.engine == engine) {
             this.engine = null;
             poolInUse = null;
+            redoLogInUse = null;
         }
     }
 
@@ -84,6 +91,15 @@ public final class CairnCommands {
 
     void removePool(ServiceReference<io.cairn.bufferpool.BufferPoolProvider> ref) {
         pools.remove(ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addRedoLog(ServiceReference<io.cairn.redo.RedoLogProvider> ref, io.cairn.redo.RedoLogProvider redoLog) {
+        redoLogs.put(ref, redoLog);
+    }
+
+    void removeRedoLog(ServiceReference<io.cairn.redo.RedoLogProvider> ref) {
+        redoLogs.remove(ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -106,6 +122,9 @@ public final class CairnCommands {
                 describe(policies, FlushPolicy.NAME_PROPERTY, FlushPolicy::describe, policy -> Map.of()),
                 describe(pools, "cairn.bufferpool", pool -> pool.name() + " buffer pool", pool -> Map.of()),
                 currentEngine == null ? null : poolInUse,
+                describe(redoLogs, io.cairn.redo.RedoLogProvider.NAME_PROPERTY, redoLog -> redoLog.name() + " redo log",
+                        redoLog -> Map.of()),
+                currentEngine == null ? null : redoLogInUse,
                 currentEngine == null ? null : currentEngine.phase(),
                 currentStatus == null ? null : currentStatus.engineStatus());
     }

@@ -27,7 +27,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The swap commands of scope {@code cairn}: {@code backend}, {@code policy}, {@code durability} and
- * {@code pool}.
+ * {@code pool} and {@code redolog}.
  * Each writes the configuration (the same as editing {@code etc/io.cairn.engine.cfg}) and returns
  * once the running engine reports the change applied, or with the engine's reason why not.
  */
@@ -36,7 +36,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=backend",
     "osgi.command.function=policy",
     "osgi.command.function=durability",
-    "osgi.command.function=pool"
+    "osgi.command.function=pool",
+    "osgi.command.function=redolog"
 })
 public final class SwapCommands {
 
@@ -46,6 +47,8 @@ public final class SwapCommands {
     private final Map<ServiceReference<FlushPolicy>, FlushPolicy> policies = new ConcurrentHashMap<>();
     private final Map<ServiceReference<io.cairn.bufferpool.BufferPoolProvider>, io.cairn.bufferpool.BufferPoolProvider>
             pools = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<io.cairn.redo.RedoLogProvider>, io.cairn.redo.RedoLogProvider>
+            redoLogs = new ConcurrentHashMap<>();
     private volatile ConfigurationAdmin configurationAdmin;
     private volatile ServiceReference<Engine> engine;
     private volatile StatusService status;
@@ -125,6 +128,30 @@ public final class SwapCommands {
                     + names(pools, "cairn.bufferpool"));
         }
         return swaps.pool(args[0]);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addRedoLog(ServiceReference<io.cairn.redo.RedoLogProvider> ref, io.cairn.redo.RedoLogProvider redoLog) {
+        redoLogs.put(ref, redoLog);
+    }
+
+    void removeRedoLog(ServiceReference<io.cairn.redo.RedoLogProvider> ref) {
+        redoLogs.remove(ref);
+    }
+
+    @Descriptor("hand the redo log over to another implementation while the engine runs (a full checkpoint, then the"
+            + " new log continues at the old one's end)")
+    public String redolog(@Descriptor("NAME (the provider's cairn.redo)") String... args) {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("redolog takes one redo log implementation name, got " + args.length
+                    + " arguments; usage: cairn:redolog NAME");
+        }
+        boolean installed = redoLogs.keySet().stream().anyMatch(ref -> args[0].equals(ref.getProperty("cairn.redo")));
+        if (!installed) {
+            throw new IllegalArgumentException("no redo log implementation named '" + args[0] + "' is installed;"
+                    + " installed: " + names(redoLogs, "cairn.redo"));
+        }
+        return swaps.redoLog(args[0]);
     }
 
     private static final String BACKEND_USAGE = "cairn:backend data|redo NAME [key=value ...]";

@@ -96,6 +96,13 @@ final class Swaps {
         return "flush policy: " + engine.applied().get("flushPolicy") + " (from the next page cleaner round)";
     }
 
+    /** Hands the redo log over to the implementation with {@code cairn.redo=name}. */
+    synchronized String redoLog(String name) {
+        setEngineProperty("redoLog.target", "(cairn.redo=" + name + ")",
+                () -> name.equals(engine.applied().get("redoLog")), "redo log");
+        return "redo log: " + name + " (the engine checkpointed and the new log continues where the old one ended)";
+    }
+
     /** Replaces the buffer pool implementation by the provider with {@code cairn.bufferpool=name}. */
     synchronized String pool(String name) {
         setEngineProperty("bufferPool.target", "(cairn.bufferpool=" + name + ")",
