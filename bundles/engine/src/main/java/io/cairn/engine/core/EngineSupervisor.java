@@ -360,25 +360,15 @@ public final class EngineSupervisor implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "the engine does not open yet: " + problem);
             return;
         }
-        BufferPoolProvider poolProvider = host.bufferPool();
-        if (want.bufferPool() != null) {
-            Offer<BufferPoolProvider> offered = best(poolOffers, want.bufferPool());
-            if (offered == null) {
-                problem = "waiting for a buffer pool matching bufferPool.target=" + want.bufferPool().filter();
-                LOG.log(System.Logger.Level.INFO, "the engine does not open yet: " + problem);
-                return;
-            }
-            poolProvider = offered.service();
+        BufferPoolProvider poolProvider = want.bufferPool() == null ? host.bufferPool()
+                : offeredForOpen(poolOffers, want.bufferPool(), "a buffer pool", "bufferPool.target");
+        if (poolProvider == null) {
+            return;
         }
-        RedoLogProvider redoLogProvider = host.redoLog();
-        if (want.redoLog() != null) {
-            Offer<RedoLogProvider> offered = best(redoLogOffers, want.redoLog());
-            if (offered == null) {
-                problem = "waiting for a redo log implementation matching redoLog.target=" + want.redoLog().filter();
-                LOG.log(System.Logger.Level.INFO, "the engine does not open yet: " + problem);
-                return;
-            }
-            redoLogProvider = offered.service();
+        RedoLogProvider redoLogProvider = want.redoLog() == null ? host.redoLog()
+                : offeredForOpen(redoLogOffers, want.redoLog(), "a redo log implementation", "redoLog.target");
+        if (redoLogProvider == null) {
+            return;
         }
         RedoLogProvider wantedRedoLog = redoLogProvider;
         // A home whose log another installed implementation holds is recovered with that one.
@@ -519,6 +509,17 @@ public final class EngineSupervisor implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             problems.add("bufferPool.target=" + want.bufferPool().filter() + " is not applied: " + e.getMessage());
         }
+    }
+
+    /** The best offer {@code selector} matches, or null with the wait reported as the problem. */
+    private <S> S offeredForOpen(List<Offer<S>> offers, Selector selector, String what, String key) {
+        Offer<S> offered = best(offers, selector);
+        if (offered == null) {
+            problem = "waiting for " + what + " matching " + key + "=" + selector.filter();
+            LOG.log(System.Logger.Level.INFO, "the engine does not open yet: " + problem);
+            return null;
+        }
+        return offered.service();
     }
 
     /**

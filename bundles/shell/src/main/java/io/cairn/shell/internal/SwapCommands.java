@@ -118,16 +118,7 @@ public final class SwapCommands {
     @Descriptor("replace the buffer pool implementation while the engine runs (a full checkpoint, then the new pool"
             + " starts cold)")
     public String pool(@Descriptor("NAME (the provider's cairn.bufferpool)") String... args) {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("pool takes one buffer pool name, got " + args.length
-                    + " arguments; usage: cairn:pool NAME");
-        }
-        boolean installed = pools.keySet().stream().anyMatch(ref -> args[0].equals(ref.getProperty("cairn.bufferpool")));
-        if (!installed) {
-            throw new IllegalArgumentException("no buffer pool named '" + args[0] + "' is installed; installed: "
-                    + names(pools, "cairn.bufferpool"));
-        }
-        return swaps.pool(args[0]);
+        return swaps.pool(installedName("pool", "buffer pool", pools, "cairn.bufferpool", args));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -142,16 +133,22 @@ public final class SwapCommands {
     @Descriptor("hand the redo log over to another implementation while the engine runs (a full checkpoint, then the"
             + " new log continues at the old one's end)")
     public String redolog(@Descriptor("NAME (the provider's cairn.redo)") String... args) {
+        return swaps.redoLog(installedName("redolog", "redo log implementation", redoLogs, "cairn.redo", args));
+    }
+
+    /** The one name {@code args} holds, if a service of {@code services} has it as {@code property}. */
+    private static String installedName(String command, String what, Map<? extends ServiceReference<?>, ?> services,
+            String property, String... args) {
         if (args.length != 1) {
-            throw new IllegalArgumentException("redolog takes one redo log implementation name, got " + args.length
-                    + " arguments; usage: cairn:redolog NAME");
+            throw new IllegalArgumentException(command + " takes one " + what + " name, got " + args.length
+                    + " arguments; usage: cairn:" + command + " NAME");
         }
-        boolean installed = redoLogs.keySet().stream().anyMatch(ref -> args[0].equals(ref.getProperty("cairn.redo")));
+        boolean installed = services.keySet().stream().anyMatch(ref -> args[0].equals(ref.getProperty(property)));
         if (!installed) {
-            throw new IllegalArgumentException("no redo log implementation named '" + args[0] + "' is installed;"
-                    + " installed: " + names(redoLogs, "cairn.redo"));
+            throw new IllegalArgumentException("no " + what + " named '" + args[0] + "' is installed; installed: "
+                    + names(services, property));
         }
-        return swaps.redoLog(args[0]);
+        return args[0];
     }
 
     private static final String BACKEND_USAGE = "cairn:backend data|redo NAME [key=value ...]";
