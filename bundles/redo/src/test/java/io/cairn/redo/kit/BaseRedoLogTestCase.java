@@ -841,4 +841,116 @@ public abstract class BaseRedoLogTestCase {
         log.close();
         assertEquals(appended, RedoGroups.scan(open(backend), Lsn.FIRST).groups());
     }
+
+    // ------------------------------------------------------------------ continuing at an LSN (API 1.1)
+
+    /**
+     * Where the creation tests start a log: far from {@link Lsn#FIRST}, and not a multiple of any
+     * block or page size, so an implementation that rounds or ignores the LSN shows it.
+     */
+    protected static final long CONTINUE_AT_LSN = 5_000_000L + 4_321;
+
+    /** {@link RedoLogProvider#create}, with the log closed after the test like {@link #open}'s. */
+    protected RedoLog create(RedoLogConfig config, long startLsn) throws Exception {
+        RedoLog log = newProvider().create(config, startLsn);
+        opened.add(log);
+        return log;
+    }
+
+    private RedoLogProvider providerThatCanContinue() throws Exception {
+        RedoLogProvider provider = newProvider();
+        assumeTrue(provider.canContinueAtLsn(), provider.name() + " cannot continue at a given LSN");
+        return provider;
+    }
+
+    @Test
+    void aProviderThatCannotContinueAtAnLsnMustRefuseCreate() throws Exception {
+        RedoLogProvider provider = newProvider();
+        assumeTrue(!provider.canContinueAtLsn(), provider.name() + " can continue at a given LSN");
+        assertThrows(UnsupportedOperationException.class,
+                () -> provider.create(config(newBackend(root), CAPACITY_BYTES, CommitDurability.SYNC_ON_COMMIT),
+                        CONTINUE_AT_LSN));
+    }
+
+    @Test
+    void aLogCreatedAtAnLsnMustStartThereAndKeepItsGroupsAcrossReopen() throws Exception {
+        providerThatCanContinue();
+        StorageBackend backend = newBackend(root);
+        RedoLog log = create(config(backend, CAPACITY_BYTES, CommitDurability.SYNC_ON_COMMIT), CONTINUE_AT_LSN);
+        assertTrue(log.currentLsn() >= CONTINUE_AT_LSN, "current LSN " + log.currentLsn());
+        assertTrue(log.checkpointLsn() >= CONTINUE_AT_LSN, "checkpoint LSN " + log.checkpointLsn());
+        long start = log.checkpointLsn();
+        // No scan first: a created log takes appends at once.
+        List<Group> appended = appendAll(log, randomGroups(new SplittableRandom(seed), 30, 2000),
+                CommitDurability.SYNC_ON_COMMIT);
+        assertTrue(appended.get(0).startLsn() >= CONTINUE_AT_LSN, appended.get(0).toString());
+        log.checkpoint(appended.get(10).startLsn());
+        log.close();
+
+        RedoLog reopened = open(backend);
+        assertEquals(appended.get(10).startLsn(), reopened.checkpointLsn());
+        Scan scan = RedoGroups.scan(reopened, reopened.checkpointLsn());
+        assertEquals(appended.subList(10, 30), scan.groups(), seedMessage());
+        assertEquals(appended.get(29).endLsn(), scan.result().endLsn());
+        reopened.close();
+
+        RedoLog third = open(backend);
+        assertTrue(start <= third.checkpointLsn());
+        assertEquals(appended.subList(10, 30), RedoGroups.scan(third, third.checkpointLsn()).groups());
+    }
+
+    @Test
+    void aPowerLossRightAfterCreateMustReopenAsAnEmptyLogAtTheStartLsn() throws Exception {
+        providerThatCanContinue();
+        FaultInjectingStorageBackend fault = new FaultInjectingStorageBackend(newBackend(root), seed);
+        RedoLog log = create(config(fault, CAPACITY_BYTES, CommitDurability.SYNC_ON_COMMIT), CONTINUE_AT_LSN);
+        long current = log.currentLsn();
+        long checkpoint = log.checkpointLsn();
+        fault.crash(CrashMode.DROP_ALL_UNSYNCED);
+        try {
+            log.close();
+        } catch (IOException e) {
+            // the crashed backend refuses the close's sync; nothing was appended
+        }
+        fault.reset();
+
+        RedoLog reopened = open(fault);
+        assertEquals(checkpoint, reopened.checkpointLsn(), "the checkpoint create made durable");
+        assertEquals(current, reopened.currentLsn(), "an empty log at the start LSN, not at Lsn.FIRST");
+        Scan scan = RedoGroups.scan(reopened, reopened.checkpointLsn());
+        assertEquals(List.of(), scan.groups());
+        assertEquals(current, scan.result().endLsn());
+        List<Group> appended = appendAll(reopened, randomGroups(new SplittableRandom(seed), 5, 1000),
+                CommitDurability.SYNC_ON_COMMIT);
+        assertEquals(current, appended.get(0).startLsn());
+        reopened.close();
+        assertEquals(appended, RedoGroups.scan(open(fault), checkpoint).groups());
+    }
+
+    @Test
+    void createMustRefuseADirectoryThatHoldsALogAndLeaveTheLogIntact() throws Exception {
+        providerThatCanContinue();
+        StorageBackend backend = newBackend(root);
+        RedoLog log = open(backend);
+        List<Group> appended = appendAll(log, randomGroups(new SplittableRandom(seed), 10, 1000),
+                CommitDurability.SYNC_ON_COMMIT);
+        log.close();
+        List<String> files = backend.list(redoDirectory());
+
+        assertThrows(IOException.class,
+                () -> create(config(backend, CAPACITY_BYTES, CommitDurability.SYNC_ON_COMMIT), CONTINUE_AT_LSN));
+        assertEquals(files, backend.list(redoDirectory()));
+        RedoLog reopened = open(backend);
+        assertEquals(Lsn.FIRST, reopened.checkpointLsn());
+        assertEquals(appended, RedoGroups.scan(reopened, Lsn.FIRST).groups());
+    }
+
+    @Test
+    void createMustRejectAStartLsnBelowFirst() throws Exception {
+        RedoLogProvider provider = providerThatCanContinue();
+        RedoLogConfig config = config(newBackend(root), CAPACITY_BYTES, CommitDurability.SYNC_ON_COMMIT);
+        assertThrows(IllegalArgumentException.class, () -> provider.create(config, Lsn.FIRST - 1));
+        assertThrows(IllegalArgumentException.class, () -> provider.create(config, Lsn.NONE));
+        assertThrows(IllegalArgumentException.class, () -> provider.create(config, -1));
+    }
 }
