@@ -82,4 +82,16 @@ public final class CairnRedoLogComponent implements RedoLogProvider {
     public RedoLog open(RedoLogConfig config) throws IOException {
         return provider.open(config);
     }
+
+    // The interface's defaults say "cannot continue"; without these the service would hide what
+    // the provider supports, and the engine could never hand its log over to Cairn's.
+    @Override
+    public boolean canContinueAtLsn() {
+        return provider.canContinueAtLsn();
+    }
+
+    @Override
+    public RedoLog create(RedoLogConfig config, long startLsn) throws IOException {
+        return provider.create(config, startLsn);
+    }
 }

@@ -2,6 +2,7 @@ package io.cairn.redo.log.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.config.InvalidSettingException;
 import io.cairn.redo.log.RedoLogOptions;
@@ -55,5 +56,10 @@ class CairnRedoLogComponentTest {
         component.configure(config(1000, 0));
         assertEquals(2 << 20, component.currentOptions().logBufferBytes());
         assertEquals("cairn", component.name());
+    }
+
+    @Test
+    void theServiceMustOfferToContinueAtAnLsnAsTheProviderDoes() {
+        assertTrue(new CairnRedoLogComponent().canContinueAtLsn());
     }
 }
