@@ -1193,6 +1193,26 @@ public final class CircularRedoLog implements RedoLog {
         return slotCount;
     }
 
+    /** Whether the live region (checkpoint mark to write position) wraps around the file's end (for tests). */
+    boolean liveRegionWraps() {
+        writeLock.lock();
+        try {
+            return liveStartSlot + liveSlots > slotCount;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The slot the writer takes next (for tests). */
+    int nextSlot() {
+        writeLock.lock();
+        try {
+            return tailEnd >= slotCount ? 0 : tailEnd;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** This incarnation's epoch (for tests). */
     int epoch() {
         return epoch;
