@@ -70,8 +70,10 @@ import java.util.function.LongSupplier;
  * <h2>Space and capacity</h2>
  * The file is sized at creation for twice the capacity in pages plus headroom (a partial page may
  * need a second slot, see {@link CircularFormat}), so appends limited by the LSN capacity never
- * run out of slots. Should they anyway (many restarts without a checkpoint), the writer waits for
- * a checkpoint to free slots, and durability waiters wait with it.
+ * run out of slots: on disk the log takes about 2.1 times its capacity (Cairn's multi-file log
+ * takes about the capacity, more with many tiny syncs). Should the slots run out anyway (about 50
+ * opens without a checkpoint in between), the writer waits for a checkpoint to free slots,
+ * durability waiters wait with it, and warnings name the checkpoint as the progress owner.
  *
  * <h2>Resize: what a single preallocated file can do</h2>
  * <ul>
@@ -293,6 +295,17 @@ public final class CircularRedoLog implements RedoLog {
         }
         log.growAtOpen();
         log.writer.start();
+        IOException failed = log.failure();
+        if (failed != null) {
+            // Growing failed in a sync or a record write: the file's state is unknown, open again.
+            try {
+                log.close();
+            } catch (IOException e) {
+                failed.addSuppressed(e);
+            }
+            throw new IOException("opening the circular redo log " + path + " failed while growing its file: "
+                    + failed.getMessage(), failed);
+        }
         return log;
     }
 

@@ -334,9 +334,11 @@ class CircularRedoLogTest {
     void aTornNewestCheckpointRecordMustFallBackToTheOlderOne() throws Exception {
         StorageBackend backend = buffered();
         CircularRedoLog log = open(backend, SMALL_CAPACITY_BYTES);
-        List<Group> appended = appendWrapping(log, new SplittableRandom(seed), 2);
-        long older = appended.get(appended.size() - 6).startLsn();
-        long newer = appended.get(appended.size() - 3).startLsn();
+        List<Group> appended = new ArrayList<>(appendWrapping(log, new SplittableRandom(seed), 2));
+        List<Group> extra = appendRandom(log, new SplittableRandom(seed + 1), 6);
+        appended.addAll(extra);
+        long older = extra.get(2).startLsn();
+        long newer = extra.get(4).startLsn();
         log.checkpoint(older);
         log.checkpoint(newer);
         log.close();
