@@ -32,7 +32,7 @@ final class CairnOptions {
      * symbolic name is {@code io.cairn.<artifactId>}). A new bundle of the server distribution is
      * added here and as a test dependency in the pom.
      */
-    static final List<String> CAIRN_BUNDLES = List.of("api", "io-buffered", "io-direct", "io-faultinject", "io-zfs", "bufferpool", "bufferpool-clock", "redo", "flush-adaptive", "flush-fixed", "engine", "kv", "shell");
+    static final List<String> CAIRN_BUNDLES = List.of("api", "io-buffered", "io-direct", "io-faultinject", "io-zfs", "bufferpool", "bufferpool-clock", "redo", "redo-circular", "flush-adaptive", "flush-fixed", "engine", "kv", "shell");
 
     /** Third-party bundles the Cairn bundles need (besides the log service and SCR). */
     static final List<String> RUNTIME_BUNDLES = List.of(

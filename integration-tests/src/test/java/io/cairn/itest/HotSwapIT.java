@@ -44,8 +44,9 @@ import org.osgi.util.tracker.ServiceTracker;
 /**
  * Issue 7's headline: a mixed key-value workload on 8 threads runs for at least a minute while the
  * data backend (buffered, O_DIRECT, O_DSYNC, buffered), the redo backend, the buffer pool
- * implementation (LRU, CLOCK), the flush policy and the commit durability are swapped again and
- * again through the {@code cairn:} commands. No operation
+ * implementation (LRU, CLOCK), the redo log implementation (cairn, circular), the flush policy
+ * and the commit durability are swapped again and again through the {@code cairn:} commands. No
+ * operation
  * may fail, every acknowledged write must be there afterwards (checked against a model, live and
  * after a clean restart), the engine must never be re-registered (the component was not
  * reactivated), and a backend swap must leave the cache warm: the hit rate of the operations
@@ -130,6 +131,7 @@ public class HotSwapIT {
                 backendSwap(shell, status, "cairn:backend data buffered", "buffered", hitRates, log);
                 log.add(run(shell, "cairn:backend redo direct"));
                 log.add(run(shell, "cairn:pool clock"));
+                log.add(run(shell, "cairn:redolog circular"));
                 log.add(run(shell, "cairn:policy fixed"));
                 log.add(run(shell, "cairn:durability 2"));
                 awaitOperations(operations.get() + 5_000);
@@ -138,6 +140,7 @@ public class HotSwapIT {
                 log.add(run(shell, "cairn:policy adaptive"));
                 log.add(run(shell, "cairn:durability 1"));
                 log.add(run(shell, "cairn:pool lru"));
+                log.add(run(shell, "cairn:redolog cairn"));
                 awaitOperations(operations.get() + 5_000);
             }
         } finally {
@@ -162,6 +165,7 @@ public class HotSwapIT {
         assertEquals("buffered", last.redoBackend().name());
         assertEquals(null, last.configurationProblem());
         assertEquals("lru", awaitReference(Engine.class).getProperty("cairn.applied.bufferPool"));
+        assertEquals("cairn", awaitReference(Engine.class).getProperty("cairn.applied.redoLog"));
         checkModel(table, "after the swaps");
         assertEquals(List.of(), store.verify());
 

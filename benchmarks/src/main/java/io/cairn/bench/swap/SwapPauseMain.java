@@ -16,6 +16,7 @@ import io.cairn.kv.Table;
 import io.cairn.kv.WriteBatch;
 import io.cairn.kv.btree.BTreeStore;
 import io.cairn.redo.CommitDurability;
+import io.cairn.redo.circular.CircularRedoLogProvider;
 import io.cairn.redo.log.CairnRedoLogProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,8 +40,9 @@ import java.util.stream.Stream;
 /**
  * The pause a swap causes to a running workload (issue 7): threads get and durably put random keys
  * of a data set several times the buffer pool while the data files and then the redo files move
- * between the buffered and the O_DIRECT backend, and then the buffer pool implementation is
- * replaced (LRU to CLOCK and back). Every operation's start and latency
+ * between the buffered and the O_DIRECT backend, and then the buffer pool implementation (LRU to
+ * CLOCK and back) and the redo log implementation (Cairn's to the circular one and back) are
+ * replaced. Every operation's start and latency
  * are recorded; the report gives, for each swap, the longest operation and the p99.9 of the
  * operations in the second around it, next to the same figures for a steady stretch before any
  * swap, and the target: 50 ms plus one fsync per open file, with the fsync time measured on the
@@ -103,11 +105,13 @@ public final class SwapPauseMain {
             }
             List<Step> steps = List.of(
                     new Step(seconds * 0.15, ComponentKind.DATA_BACKEND, "direct"),
-                    new Step(seconds * 0.29, ComponentKind.DATA_BACKEND, "buffered"),
-                    new Step(seconds * 0.43, ComponentKind.REDO_BACKEND, "direct"),
-                    new Step(seconds * 0.57, ComponentKind.REDO_BACKEND, "buffered"),
-                    new Step(seconds * 0.71, ComponentKind.BUFFER_POOL, "clock"),
-                    new Step(seconds * 0.85, ComponentKind.BUFFER_POOL, "lru"));
+                    new Step(seconds * 0.25, ComponentKind.DATA_BACKEND, "buffered"),
+                    new Step(seconds * 0.35, ComponentKind.REDO_BACKEND, "direct"),
+                    new Step(seconds * 0.45, ComponentKind.REDO_BACKEND, "buffered"),
+                    new Step(seconds * 0.55, ComponentKind.BUFFER_POOL, "clock"),
+                    new Step(seconds * 0.65, ComponentKind.BUFFER_POOL, "lru"),
+                    new Step(seconds * 0.75, ComponentKind.REDO_LOG, "circular"),
+                    new Step(seconds * 0.85, ComponentKind.REDO_LOG, "cairn"));
             Recorder recorder = new Recorder(threads);
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> workers = new ArrayList<>();
@@ -128,6 +132,9 @@ public final class SwapPauseMain {
                 if (step.kind() == ComponentKind.BUFFER_POOL) {
                     engine.replaceBufferPool(step.to().equals("clock") ? new ClockBufferPoolProvider()
                             : new LruBufferPoolProvider());
+                } else if (step.kind() == ComponentKind.REDO_LOG) {
+                    engine.replaceRedoLog(step.to().equals("circular") ? new CircularRedoLogProvider()
+                            : new CairnRedoLogProvider());
                 } else {
                     engine.switchBackend(step.kind(), step.to().equals("direct") ? direct : buffered);
                 }
@@ -135,6 +142,7 @@ public final class SwapPauseMain {
                 String what = switch (step.kind()) {
                     case DATA_BACKEND -> "data";
                     case REDO_BACKEND -> "redo";
+                    case REDO_LOG -> "redo log";
                     default -> "buffer pool";
                 };
                 swaps.add(new Swap(what + " -> " + step.to(), swapStart - startNanos, swapEnd - startNanos,
