@@ -534,7 +534,8 @@ public final class CircularRedoLog implements RedoLog {
         }
         IOException failed = failure.get();
         if (failed != null) {
-            throw new IOException("the redo log " + path + " refuses appends after a failed write or sync: "
+            throw new IOException("the redo log " + path + " refuses appends after a failed write or sync (restart the"
+                    + " engine; recovery restores every durable commit): "
                     + failed.getMessage(), failed);
         }
     }

@@ -529,7 +529,8 @@ public final class CairnRedoLog implements RedoLog {
         }
         IOException failed = failure.get();
         if (failed != null) {
-            throw new IOException("the redo log refuses appends after a failed write or sync: " + failed.getMessage(),
+            throw new IOException("the redo log refuses appends after a failed write or sync (restart the engine;"
+                    + " recovery restores every durable commit): " + failed.getMessage(),
                     failed);
         }
     }
