@@ -138,6 +138,43 @@ public class ServerProcessIT {
             out.lines().filter(l -> l.trim().startsWith("detected: fileSystem=")).count());
     }
 
+    /**
+     * An operator edits {@code etc/io.cairn.engine.cfg} while the server runs: FileInstall applies
+     * it, and the engine moves its data and redo files to the O_DIRECT backend without reopening,
+     * the table's contents intact, then back when the lines are removed again.
+     */
+    @Test
+    public void editingTheEngineCfgMustMoveTheFilesToAnotherBackendWhileTheServerRuns() throws Exception {
+        Path etc = home.resolve("etc");
+        ServerConsole.writeAtomically(etc, "io.cairn.engine.cfg", "bufferPoolSizeMebibytes=32\n");
+        Path jar = Paths.get(System.getProperty("cairn.server.jar", "../distributions/server/target/cairn-server.jar"));
+        try (ServerConsole server = ServerConsole.start(jar, home)) {
+            server.awaitStatus("the engine must run on the buffered backend", s -> s.contains("engine: RUNNING")
+                && s.contains("data backend: buffered, redo backend: buffered"), START_TIMEOUT);
+            assertEquals("created table cfg_edit", server.run("cairn:create cfg_edit", START_TIMEOUT));
+            assertEquals("ok", server.run("cairn:put cfg_edit ada Lovelace", START_TIMEOUT));
+
+            ServerConsole.writeAtomically(etc, "io.cairn.engine.cfg", "bufferPoolSizeMebibytes=32\n"
+                + "dataBackend.target=(cairn.backend=direct)\n" + "redoBackend.target=(cairn.backend=direct)\n");
+            String status = server.awaitStatus("the edited file must move the files to the direct backend",
+                s -> s.contains("data backend: direct, redo backend: direct"), START_TIMEOUT);
+            assertFalse("the edit must be applied without a problem:\n" + status, status.contains("problem"));
+            assertEquals("Lovelace", server.run("cairn:get cfg_edit ada", START_TIMEOUT));
+            assertEquals("ok", server.run("cairn:put cfg_edit grace Hopper", START_TIMEOUT));
+
+            ServerConsole.writeAtomically(etc, "io.cairn.engine.cfg", "bufferPoolSizeMebibytes=32\n");
+            server.awaitStatus("removing the lines must move the files back to the default backend",
+                s -> s.contains("data backend: buffered, redo backend: buffered"), START_TIMEOUT);
+            assertEquals("Hopper", server.run("cairn:get cfg_edit grace", START_TIMEOUT));
+            List<String> log = Files.readAllLines(home.resolve("log/cairn.log"), StandardCharsets.UTF_8);
+            assertEquals("the engine must open once, the edits move files, they do not reopen it: " + log, 1,
+                log.stream().filter(l -> l.contains("engine running in")).count());
+            assertEquals("exit status after cairn:shutdown; output:\n" + server.output(), 0, server.shutdown());
+            assertEquals("the operator's file is left as written", "bufferPoolSizeMebibytes=32\n",
+                Files.readString(etc.resolve("io.cairn.engine.cfg"), StandardCharsets.UTF_8));
+        }
+    }
+
     /** Starts the server jar with a fresh home, no terminal and standard input closed. */
     private Process start(String... systemProperties) throws IOException {
         return startJar(System.getProperty("cairn.server.jar", "../distributions/server/target/cairn-server.jar"),
