@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
@@ -44,7 +43,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Issue 7, in a real Felix: stopping the bundle of the backend in use moves the engine's files to
@@ -69,13 +67,24 @@ public class BackendBundleStopIT {
     @Inject
     private BundleContext context;
 
+    private InFramework framework;
+
+    @org.junit.Before
+    public void lookUps() {
+        framework = new InFramework(context, TIMEOUT);
+    }
+
+    @org.junit.After
+    public void releaseServices() {
+        framework.close();
+    }
+
     @Inject
     private ConfigurationAdmin configurationAdmin;
 
     private final Map<String, String> model = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong operations = new AtomicLong();
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
 
     @Configuration
     public Option[] config() throws IOException {
@@ -91,10 +100,10 @@ public class BackendBundleStopIT {
         settings.put("redoBackend.target", "(cairn.backend=direct)");
         settings.put("noBackendWaitMillis", String.valueOf(NO_BACKEND_WAIT_MILLIS));
         engineConfiguration.update(settings);
-        Bundle engineBundle = bundle("io.cairn.engine");
+        Bundle engineBundle = framework.bundle("io.cairn.engine");
         engineBundle.stop(); // the wait is read when the engine opens
         engineBundle.start();
-        StatusService status = awaitService(StatusService.class);
+        StatusService status = framework.awaitService(StatusService.class);
         awaitStatus(status, "the engine runs on the direct backend", s -> "direct".equals(s.dataBackend().name())
                 && "direct".equals(s.redoBackend().name()) && s.configurationProblem() == null);
         AtomicInteger engineRegistrations = new AtomicInteger();
@@ -104,7 +113,7 @@ public class BackendBundleStopIT {
             }
         };
         context.addServiceListener(listener, "(objectClass=" + Engine.class.getName() + ")");
-        KeyValueStore store = awaitService(KeyValueStore.class);
+        KeyValueStore store = framework.awaitService(KeyValueStore.class);
         Table table = store.createTable("backend-stop");
 
         // 1. The active backend's bundle stops under load: the files move, nothing fails.
@@ -118,7 +127,7 @@ public class BackendBundleStopIT {
         }
         try {
             awaitOperations(operations.get() + 2000);
-            bundle("io.cairn.io-direct").stop();
+            framework.bundle("io.cairn.io-direct").stop();
             EngineStatus fallback = awaitStatus(status, "the files leave the stopped direct backend",
                     s -> !"direct".equals(s.dataBackend().name()) && !"direct".equals(s.redoBackend().name()));
             String problem = fallback.configurationProblem();
@@ -130,7 +139,7 @@ public class BackendBundleStopIT {
             awaitOperations(operations.get() + 2000);
 
             // 2. Started again, it gets its files back: the configured choice is restored.
-            bundle("io.cairn.io-direct").start();
+            framework.bundle("io.cairn.io-direct").start();
             awaitStatus(status, "the files return to the direct backend", s -> "direct".equals(s.dataBackend().name())
                     && "direct".equals(s.redoBackend().name()) && s.configurationProblem() == null);
             awaitOperations(operations.get() + 2000);
@@ -150,7 +159,7 @@ public class BackendBundleStopIT {
                 && s.configurationProblem().contains("no storage backend available for data files"));
         FutureTask<Void> waiting = put(table, "waiting", "acknowledged after the wait");
         awaitBlocked("the put waiting for a backend", waiting);
-        bundle("io.cairn.io-buffered").start();
+        framework.bundle("io.cairn.io-buffered").start();
         waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         model.put("waiting", "acknowledged after the wait");
         startBackendBundles();
@@ -185,10 +194,10 @@ public class BackendBundleStopIT {
         // The restart recovers everything acknowledged, on the configured backend.
         engineBundle.stop();
         engineBundle.start();
-        awaitStatus(awaitService(StatusService.class), "the restarted engine runs on the direct backend", s -> "direct".equals(s.dataBackend().name())
+        awaitStatus(framework.awaitService(StatusService.class), "the restarted engine runs on the direct backend", s -> "direct".equals(s.dataBackend().name())
                 && "direct".equals(s.redoBackend().name()) && s.configurationProblem() == null);
-        KeyValueStore reopened = awaitService(KeyValueStore.class);
-        Table recovered = awaitTable(reopened, "backend-stop");
+        KeyValueStore reopened = framework.awaitService(KeyValueStore.class);
+        Table recovered = framework.awaitTable(reopened, "backend-stop", "after a restart");
         checkModel(recovered, "after a restart");
         assertNull("the refused put's redo never reached the disk, so under the write-ahead rule no page holds it",
                 recovered.get("refused".getBytes(StandardCharsets.UTF_8)));
@@ -197,13 +206,13 @@ public class BackendBundleStopIT {
 
     private void stopBackendBundles() throws Exception {
         for (String name : BACKEND_BUNDLES) {
-            bundle(name).stop();
+            framework.bundle(name).stop();
         }
     }
 
     private void startBackendBundles() throws Exception {
         for (int i = BACKEND_BUNDLES.size() - 1; i >= 0; i--) {
-            bundle(BACKEND_BUNDLES.get(i)).start();
+            framework.bundle(BACKEND_BUNDLES.get(i)).start();
         }
     }
 
@@ -221,7 +230,7 @@ public class BackendBundleStopIT {
 
     /** Waits until some thread of the engine waits in the stand-in backend, with the put not done. */
     private void awaitBlocked(String what, FutureTask<?> task) {
-        awaitCondition(what + " waits in the stand-in backend", () -> {
+        framework.awaitCondition(what + " waits in the stand-in backend", () -> {
             assertFalse(what + " completed although no storage backend is installed", task.isDone());
             return Thread.getAllStackTraces().values().stream().anyMatch(stack -> java.util.Arrays.stream(stack)
                     .anyMatch(frame -> frame.getClassName().equals("io.cairn.engine.core.AwaitedBackend")));
@@ -277,7 +286,7 @@ public class BackendBundleStopIT {
 
     private EngineStatus awaitStatus(StatusService status, String what, java.util.function.Predicate<EngineStatus> condition) {
         EngineStatus[] last = new EngineStatus[1];
-        awaitCondition(what, () -> {
+        framework.awaitCondition(what, () -> {
             last[0] = status.engineStatus();
             return last[0] != null && condition.test(last[0]);
         }, () -> last[0] == null ? "no status" : "data " + last[0].dataBackend().name() + ", redo "
@@ -296,50 +305,5 @@ public class BackendBundleStopIT {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-    }
-
-    private void awaitCondition(String what, BooleanSupplier condition) {
-        awaitCondition(what, condition, () -> "");
-    }
-
-    private void awaitCondition(String what, BooleanSupplier condition, java.util.function.Supplier<String> state) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " (waited " + TIMEOUT.toSeconds() + " s) " + state.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError(symbolicName + " is not installed");
-    }
-
-    private Table awaitTable(KeyValueStore store, String name) {
-        awaitCondition("table " + name + " comes back", () -> store.tableNames().contains(name));
-        return store.table(name);
-    }
-
-    /** The service, held until the test ends (a delayed component would be deactivated once unused). */
-    private <T> T awaitService(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(TIMEOUT.toMillis());
-        if (service == null) {
-            fail("no " + type.getSimpleName() + " service within " + TIMEOUT.toSeconds() + " s");
-        }
-        return service;
-    }
-
-    @After
-    public void closeTrackers() {
-        trackers.forEach(ServiceTracker::close);
     }
 }

@@ -39,7 +39,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Issue 7's headline: a mixed key-value workload on 8 threads runs for at least a minute while the
@@ -69,6 +68,18 @@ public class HotSwapIT {
     @Inject
     private BundleContext context;
 
+    private InFramework framework;
+
+    @org.junit.Before
+    public void lookUps() {
+        framework = new InFramework(context, TIMEOUT);
+    }
+
+    @org.junit.After
+    public void releaseServices() {
+        framework.close();
+    }
+
     @Configuration
     public Option[] config() throws IOException {
         return new Option[] {CairnOptions.cairnFramework(CairnOptions.newHome("hot-swap"))};
@@ -91,14 +102,14 @@ public class HotSwapIT {
         java.util.Hashtable<String, Object> settings = new java.util.Hashtable<>();
         settings.put("bufferPoolSizeMebibytes", "2");
         engineConfiguration.update(settings);
-        org.osgi.framework.Bundle engineBundle = bundle("io.cairn.engine");
+        org.osgi.framework.Bundle engineBundle = framework.bundle("io.cairn.engine");
         engineBundle.stop();
         engineBundle.start();
-        StatusService status = awaitService(StatusService.class);
-        awaitCondition("the engine runs with the small pool", () -> status.engineStatus() != null
+        StatusService status = framework.awaitService(StatusService.class);
+        framework.awaitCondition("the engine runs with the small pool", () -> status.engineStatus() != null
                 && status.engineStatus().bufferPool().totalFrames() == 128);
-        KeyValueStore store = awaitService(KeyValueStore.class);
-        ServiceReference<Engine> engineRef = awaitReference(Engine.class);
+        KeyValueStore store = framework.awaitService(KeyValueStore.class);
+        ServiceReference<Engine> engineRef = framework.awaitReference(Engine.class);
         Object engineServiceId = engineRef.getProperty("service.id");
         AtomicInteger engineRegistrations = new AtomicInteger();
         ServiceListener listener = event -> {
@@ -107,7 +118,7 @@ public class HotSwapIT {
             }
         };
         context.addServiceListener(listener, "(objectClass=" + Engine.class.getName() + ")");
-        CommandSession shell = awaitService(CommandProcessor.class).createSession(System.in, System.out, System.err);
+        CommandSession shell = framework.awaitService(CommandProcessor.class).createSession(System.in, System.out, System.err);
 
         Table table = store.createTable("hot-swap");
         AtomicBoolean stop = new AtomicBoolean();
@@ -158,22 +169,22 @@ public class HotSwapIT {
         assertTrue("the workload must run at least 60 s, ran " + seconds, seconds >= 60);
         assertEquals("the engine was re-registered during the swaps (the component was reactivated)",
                 0, engineRegistrations.get());
-        assertEquals(engineServiceId, awaitReference(Engine.class).getProperty("service.id"));
-        assertEquals(EnginePhase.RUNNING, awaitService(Engine.class).phase());
+        assertEquals(engineServiceId, framework.awaitReference(Engine.class).getProperty("service.id"));
+        assertEquals(EnginePhase.RUNNING, framework.awaitService(Engine.class).phase());
         EngineStatus last = status.engineStatus();
         assertEquals("buffered", last.dataBackend().name());
         assertEquals("buffered", last.redoBackend().name());
         assertEquals(null, last.configurationProblem());
-        assertEquals("lru", awaitReference(Engine.class).getProperty("cairn.applied.bufferPool"));
-        assertEquals("cairn", awaitReference(Engine.class).getProperty("cairn.applied.redoLog"));
+        assertEquals("lru", framework.awaitReference(Engine.class).getProperty("cairn.applied.bufferPool"));
+        assertEquals("cairn", framework.awaitReference(Engine.class).getProperty("cairn.applied.redoLog"));
         checkModel(table, "after the swaps");
         assertEquals(List.of(), store.verify());
 
         // A clean restart of the engine bundle: everything acknowledged is still there.
         engineBundle.stop();
         engineBundle.start();
-        KeyValueStore reopened = awaitService(KeyValueStore.class);
-        checkModel(awaitTable(reopened, "hot-swap"), "after a restart");
+        KeyValueStore reopened = framework.awaitService(KeyValueStore.class);
+        checkModel(framework.awaitTable(reopened, "hot-swap", "after a restart"), "after a restart");
         assertEquals(List.of(), reopened.verify());
     }
 
@@ -224,9 +235,13 @@ public class HotSwapIT {
         BufferPoolStats afterSwap = swapped.bufferPool();
         assertTrue("after '" + command + "' the data files are on " + swapped.dataBackend().description(),
                 swapped.dataBackend().description().startsWith(description));
-        // The swap moves files, not pages: the cached pages are still cached.
-        assertTrue("cached pages went from " + atSwap.lruPages() + " to " + afterSwap.lruPages() + " over '" + command + "'",
-                afterSwap.lruPages() >= atSwap.lruPages() * 95 / 100);
+        // The swap moves files, not pages: the cached pages are still cached. The count moves even
+        // without a swap: the page cleaner keeps a floor of free frames (16 in a pool this small)
+        // and every worker may hold one frame between eviction and read, so only a loss beyond
+        // that is the swap's doing.
+        long naturalDipPages = Math.max(16, swapped.bufferPool().totalFrames() / 100) + THREADS;
+        assertTrue("cached pages went from " + atSwap.lruPages() + " to " + afterSwap.lruPages() + " over '" + command
+                + "' (allowed dip " + naturalDipPages + ")", afterSwap.lruPages() >= atSwap.lruPages() - naturalDipPages);
         awaitOperations(operations.get() + HIT_RATE_WINDOW_OPS);
         BufferPoolStats after = status.engineStatus().bufferPool();
         double rateBefore = hitRate(before, atSwap);
@@ -278,62 +293,5 @@ public class HotSwapIT {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-    }
-
-    private org.osgi.framework.Bundle bundle(String symbolicName) {
-        for (org.osgi.framework.Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError(symbolicName + " is not installed");
-    }
-
-    private void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " (waited " + TIMEOUT.toSeconds() + " s)");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private Table awaitTable(KeyValueStore store, String name) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!store.tableNames().contains(name)) {
-            if (System.nanoTime() > deadline) {
-                fail("table " + name + " did not come back: " + store.tableNames());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        return store.table(name);
-    }
-
-    private <T> ServiceReference<T> awaitReference(Class<T> type) throws InterruptedException {
-        awaitService(type);
-        return context.getServiceReference(type);
-    }
-
-    /**
-     * The service, held until the test ends: a delayed component such as the key-value store is
-     * deactivated (its store closed) once nobody uses it, so the tracker stays open.
-     */
-    private <T> T awaitService(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(TIMEOUT.toMillis());
-        if (service == null) {
-            fail("no " + type.getSimpleName() + " service within " + TIMEOUT.toSeconds() + " s");
-        }
-        return service;
-    }
-
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
-
-    @org.junit.After
-    public void closeTrackers() {
-        trackers.forEach(ServiceTracker::close);
     }
 }

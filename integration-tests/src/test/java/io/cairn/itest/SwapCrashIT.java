@@ -35,7 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.inject.Inject;
@@ -94,6 +93,18 @@ public class SwapCrashIT {
     @Inject
     private BundleContext context;
 
+    private InFramework framework;
+
+    @org.junit.Before
+    public void lookUps() {
+        framework = new InFramework(context, TIMEOUT);
+    }
+
+    @org.junit.After
+    public void releaseServices() {
+        framework.close();
+    }
+
     @Inject
     private ConfigurationAdmin configurationAdmin;
 
@@ -141,7 +152,7 @@ public class SwapCrashIT {
             int crashAtSync, long backendSeed) throws Exception {
         String context = "scenario " + name + " (" + swappedRole + " -> faultinject, " + mode + ", crash at sync "
                 + crashAtSync + ", fault backend seed " + backendSeed + ", run seed " + SEED + ")";
-        Bundle engineBundle = bundle("io.cairn.engine");
+        Bundle engineBundle = framework.bundle("io.cairn.engine");
         int logLinesBefore = logLines().size();
 
         // The starting point: a fresh fault backend with this scenario's seed, the engine restarted so
@@ -159,14 +170,14 @@ public class SwapCrashIT {
         FaultInjectingStorageBackend backend = awaitFaultBackend(backendSeed);
         backend.reset();
         engineBundle.start();
-        StatusService status = awaitService(StatusService.class);
-        awaitCondition(context + ": the engine runs on data=" + dataBefore + ", redo=" + redoBefore, () -> {
+        StatusService status = framework.awaitService(StatusService.class);
+        framework.awaitCondition(context + ": the engine runs on data=" + dataBefore + ", redo=" + redoBefore, () -> {
             EngineStatus s = status.engineStatus();
             return s != null && s.phase() == EnginePhase.RUNNING && s.bufferPool().totalFrames() == 128
                     && dataBefore.equals(s.dataBackend().name()) && redoBefore.equals(s.redoBackend().name());
         });
-        KeyValueStore store = awaitService(KeyValueStore.class);
-        CommandSession shell = awaitService(CommandProcessor.class).createSession(System.in, System.out, System.err);
+        KeyValueStore store = framework.awaitService(KeyValueStore.class);
+        CommandSession shell = framework.awaitService(CommandProcessor.class).createSession(System.in, System.out, System.err);
         String tableName = "swap-crash-" + name;
         Table table = store.createTable(tableName);
 
@@ -237,14 +248,14 @@ public class SwapCrashIT {
         backend.reset(); // what the power loss left on disk is what the restarted engine finds
         long recoveryStarted = System.nanoTime();
         engineBundle.start();
-        StatusService restartedStatus = awaitService(StatusService.class);
-        awaitCondition(context + ": the engine runs again after the power loss", () -> {
+        StatusService restartedStatus = framework.awaitService(StatusService.class);
+        framework.awaitCondition(context + ": the engine runs again after the power loss", () -> {
             EngineStatus s = restartedStatus.engineStatus();
             return s != null && s.phase() == EnginePhase.RUNNING;
         });
-        KeyValueStore reopened = awaitService(KeyValueStore.class);
+        KeyValueStore reopened = framework.awaitService(KeyValueStore.class);
         assertTrue(context + ": the key-value store after the restart is the one from before it", reopened != store);
-        Table recovered = awaitTable(reopened, tableName, context);
+        Table recovered = framework.awaitTable(reopened, tableName, context);
         long recoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recoveryStarted);
         int[] unknownHeld = workload.check(recovered, context);
         assertEquals(context + ": store.verify() after recovery", List.of(), reopened.verify());
@@ -577,9 +588,9 @@ public class SwapCrashIT {
         ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(
                 "(&(objectClass=" + FAULT_COMPONENT + ")(cairn.backend=faultinject)(seed=" + seed + "))"), null);
         tracker.open();
-        trackers.add(tracker);
+        framework.hold(tracker);
         AtomicReference<FaultInjectingStorageBackend> found = new AtomicReference<>();
-        awaitCondition("a fault-injecting backend with seed " + seed, () -> {
+        framework.awaitCondition("a fault-injecting backend with seed " + seed, () -> {
             Object[] services = tracker.getServices();
             for (Object service : services == null ? new Object[0] : services) {
                 FaultInjectingStorageBackend decorator = decoratorOf(service);
@@ -621,57 +632,5 @@ public class SwapCrashIT {
         } catch (Exception e) {
             throw new AssertionError(command + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError(symbolicName + " is not installed");
-    }
-
-    private void awaitCondition(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " (waited " + TIMEOUT.toSeconds() + " s)");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private Table awaitTable(KeyValueStore store, String name, String context) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!store.tableNames().contains(name)) {
-            if (System.nanoTime() > deadline) {
-                fail(context + ": table " + name + " did not come back: " + store.tableNames());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        return store.table(name);
-    }
-
-    /**
-     * The service, held until the test ends: a delayed component such as the key-value store is
-     * deactivated (its store closed) once nobody uses it, so the tracker stays open.
-     */
-    private <T> T awaitService(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(TIMEOUT.toMillis());
-        if (service == null) {
-            fail("no " + type.getSimpleName() + " service within " + TIMEOUT.toSeconds() + " s");
-        }
-        return service;
-    }
-
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
-
-    @After
-    public void closeTrackers() {
-        trackers.forEach(ServiceTracker::close);
     }
 }
