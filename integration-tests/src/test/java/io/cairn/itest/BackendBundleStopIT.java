@@ -13,7 +13,6 @@ import io.cairn.status.EngineStatus;
 import io.cairn.status.StatusService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -39,10 +37,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Issue 7, in a real Felix: stopping the bundle of the backend in use moves the engine's files to
@@ -54,33 +50,14 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class BackendBundleStopIT {
+public class BackendBundleStopIT extends FrameworkTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int THREADS = 4;
     private static final int KEYS_PER_THREAD = 500;
     /** How long I/O waits for a backend while none is installed (noBackendWaitMillis). */
     private static final long NO_BACKEND_WAIT_MILLIS = 8000;
     private static final List<String> BACKEND_BUNDLES = List.of(
             "io.cairn.io-faultinject", "io.cairn.io-zfs", "io.cairn.io-direct", "io.cairn.io-buffered");
-
-    @Inject
-    private BundleContext context;
-
-    private InFramework framework;
-
-    @org.junit.Before
-    public void lookUps() {
-        framework = new InFramework(context, TIMEOUT);
-    }
-
-    @org.junit.After
-    public void releaseServices() {
-        framework.close();
-    }
-
-    @Inject
-    private ConfigurationAdmin configurationAdmin;
 
     private final Map<String, String> model = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();

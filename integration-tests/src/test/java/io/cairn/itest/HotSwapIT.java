@@ -13,7 +13,6 @@ import io.cairn.status.EngineStatus;
 import io.cairn.status.StatusService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
@@ -35,7 +33,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
@@ -56,29 +53,13 @@ import org.osgi.framework.ServiceReference;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HotSwapIT {
+public class HotSwapIT extends FrameworkTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int THREADS = 8;
     private static final int KEYS_PER_THREAD = 1500;
     private static final long MIN_RUN_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Operations counted on each side of a backend swap for the hit rate. */
     private static final long HIT_RATE_WINDOW_OPS = 20_000;
-
-    @Inject
-    private BundleContext context;
-
-    private InFramework framework;
-
-    @org.junit.Before
-    public void lookUps() {
-        framework = new InFramework(context, TIMEOUT);
-    }
-
-    @org.junit.After
-    public void releaseServices() {
-        framework.close();
-    }
 
     @Configuration
     public Option[] config() throws IOException {
@@ -89,9 +70,6 @@ public class HotSwapIT {
     private final Map<String, String> model = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong operations = new AtomicLong();
-
-    @Inject
-    private org.osgi.service.cm.ConfigurationAdmin configurationAdmin;
 
     @Test
     public void swapsUnderAMixedWorkloadMustFailNothingLoseNothingAndKeepTheCacheWarm() throws Exception {

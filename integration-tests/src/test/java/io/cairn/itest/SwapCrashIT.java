@@ -37,7 +37,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.After;
@@ -49,9 +48,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -75,10 +72,9 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class SwapCrashIT {
+public class SwapCrashIT extends FrameworkTest {
 
     private static final long SEED = Long.getLong("cairn.test.swapCrashSeed", System.nanoTime());
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** How long a stop of the engine bundle may take after the power loss before it counts as a hang. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final int THREADS = 6;
@@ -89,24 +85,6 @@ public class SwapCrashIT {
     private static final String FAULT_COMPONENT = "io.cairn.io.faultinject.internal.FaultInjectBackendComponent";
     private static final Pattern TRACED_WRITE = Pattern.compile(": write (\\S+) @\\d+ \\+\\d+ \\(seed ");
     private static final Pattern TRACED_SYNC = Pattern.compile(": sync (\\S+) \\S+, \\d+ pending \\(seed ");
-
-    @Inject
-    private BundleContext context;
-
-    private InFramework framework;
-
-    @org.junit.Before
-    public void lookUps() {
-        framework = new InFramework(context, TIMEOUT);
-    }
-
-    @org.junit.After
-    public void releaseServices() {
-        framework.close();
-    }
-
-    @Inject
-    private ConfigurationAdmin configurationAdmin;
 
     private static Path home;
 

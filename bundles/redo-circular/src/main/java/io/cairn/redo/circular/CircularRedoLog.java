@@ -19,6 +19,8 @@ import io.cairn.redo.RedoStats;
 import io.cairn.redo.circular.CircularFormat.Checkpoint;
 import io.cairn.redo.circular.CircularFormat.Header;
 import io.cairn.redo.circular.LogScanner.PageMark;
+import io.cairn.redo.support.LsnWaiters;
+import io.cairn.redo.support.WaitQueue;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -196,9 +198,9 @@ public final class CircularRedoLog implements RedoLog {
     private final LsnWaiters writtenWaiters = new LsnWaiters();
     private final LsnWaiters flushedWaiters = new LsnWaiters();
     /** Appenders waiting for capacity or ring space. */
-    private final Signal spaceWaiters = new Signal();
+    private final WaitQueue spaceWaiters = new WaitQueue();
     /** Close waiting for in-flight appends, switchBackend waiting for syncs in flight. */
-    private final Signal drainWaiters = new Signal();
+    private final WaitQueue drainWaiters = new WaitQueue();
 
     // ---- counters
     private final LongAdder groupsAppended = new LongAdder();

@@ -15,6 +15,8 @@ import io.cairn.redo.RedoScanResult;
 import io.cairn.redo.RedoStats;
 import io.cairn.redo.log.LogFormat.Checkpoint;
 import io.cairn.redo.log.LogFormat.FileHeader;
+import io.cairn.redo.support.LsnWaiters;
+import io.cairn.redo.support.WaitQueue;
 import io.cairn.status.WaitStatus;
 import java.io.IOException;
 import java.io.InterruptedIOException;

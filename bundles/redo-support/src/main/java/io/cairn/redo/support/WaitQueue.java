@@ -1,4 +1,4 @@
-package io.cairn.redo.log;
+package io.cairn.redo.support;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
  * signaller changes the state and then reads {@link #waiting}. Volatile accesses are sequentially
  * consistent, so either the waiter sees the new state or the signaller sees the waiter.
  */
-final class WaitQueue {
+public final class WaitQueue {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -20,7 +20,7 @@ final class WaitQueue {
     private volatile int waiting;
 
     /** Wakes every waiter if there is one; call after changing the state waiters look at. */
-    void signalAll() {
+    public void signalAll() {
         if (waiting > 0) {
             lock.lock();
             try {
@@ -32,7 +32,7 @@ final class WaitQueue {
     }
 
     /** How many threads wait now. */
-    int waiting() {
+    public int waiting() {
         return waiting;
     }
 
@@ -42,7 +42,7 @@ final class WaitQueue {
      * @return whether {@code done} became true
      * @throws InterruptedException if interrupted; the interrupt flag is then clear
      */
-    boolean await(BooleanSupplier done, long timeoutNanos) throws InterruptedException {
+    public boolean await(BooleanSupplier done, long timeoutNanos) throws InterruptedException {
         if (done.getAsBoolean()) {
             return true;
         }

@@ -1,4 +1,4 @@
-package io.cairn.redo.log;
+package io.cairn.redo.support;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,12 +21,14 @@ import java.util.function.LongSupplier;
  *
  * <p>No lost wake-ups: a waiter enqueues itself and then reads the position; a waker publishes
  * the position and then scans the queue. An unpark that comes before the park makes the park
- * return at once.
+ * return at once. *
+ * <p>{@link #coverUpTo} and {@link #uncovered} are for a flusher that sizes its next batch by the
+ * committers still waiting; a log that does not do that never calls them.
  */
-final class LsnWaiters {
+public final class LsnWaiters {
 
     /** Unparks per waker. */
-    static final int FAN_OUT = 2;
+    public static final int FAN_OUT = 2;
 
     private static final class Waiter {
         final long lsn;
@@ -51,6 +53,12 @@ final class LsnWaiters {
      */
     private final AtomicLong unwokenExpiries = new AtomicLong();
 
+    /** {@link #await(LongSupplier, long, BooleanSupplier, long, Runnable)} with nothing to run once enqueued. */
+    public boolean await(LongSupplier position, long lsn, BooleanSupplier abort, long timeoutNanos)
+            throws InterruptedException {
+        return await(position, lsn, abort, timeoutNanos, () -> { });
+    }
+
     /**
      * Parks until {@code position >= lsn} or {@code abort} is true or {@code timeoutNanos} passed.
      * {@code enqueued} runs once the waiter is counted in {@link #uncovered()} (it wakes whoever
@@ -59,7 +67,7 @@ final class LsnWaiters {
      * @return whether the position reached {@code lsn} or {@code abort} became true
      * @throws InterruptedException if interrupted; the interrupt flag is then clear
      */
-    boolean await(LongSupplier position, long lsn, BooleanSupplier abort, long timeoutNanos, Runnable enqueued)
+    public boolean await(LongSupplier position, long lsn, BooleanSupplier abort, long timeoutNanos, Runnable enqueued)
             throws InterruptedException {
         if (position.getAsLong() >= lsn || abort.getAsBoolean()) {
             return true;
@@ -94,7 +102,7 @@ final class LsnWaiters {
     }
 
     /** Starts waking the waiters whose LSN is at or below {@code reached} (see the class comment). */
-    void wakeUpTo(long reached) {
+    public void wakeUpTo(long reached) {
         int left = FAN_OUT;
         for (Waiter w : queue) {
             if (w.lsn <= reached && !w.woken.get() && w.woken.compareAndSet(false, true)) {
@@ -107,14 +115,14 @@ final class LsnWaiters {
     }
 
     /** Wakes every waiter (after a failure or at close). */
-    void wakeAll() {
+    public void wakeAll() {
         for (Waiter w : queue) {
             LockSupport.unpark(w.thread);
         }
     }
 
     /** How many threads wait now. */
-    int size() {
+    public int size() {
         return queue.size();
     }
 
@@ -122,7 +130,7 @@ final class LsnWaiters {
      * Stops counting the waiters whose LSN is at or below {@code lsn} as {@link #uncovered()};
      * call just before publishing a position that covers them. Returns how many it uncounted.
      */
-    int coverUpTo(long lsn) {
+    public int coverUpTo(long lsn) {
         int n = 0;
         for (Waiter w : queue) {
             if (w.lsn <= lsn && w.counted.compareAndSet(true, false)) {
@@ -134,12 +142,12 @@ final class LsnWaiters {
     }
 
     /** See {@link #unwokenExpiries}. */
-    long unwokenExpiries() {
+    public long unwokenExpiries() {
         return unwokenExpiries.get();
     }
 
     /** Waiters still waiting that no {@link #coverUpTo} covered: O(1). */
-    int uncovered() {
+    public int uncovered() {
         return uncovered.get();
     }
 }
