@@ -2,6 +2,7 @@ package io.cairn.bufferpool;
 
 import io.cairn.flush.DirtyPageHistogram;
 import java.io.IOException;
+import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -85,6 +86,27 @@ public interface BufferPool extends AutoCloseable {
     default long flushLru(int partition, long maxPages) throws IOException {
         checkPartition(partition);
         return flushLru(maxPages);
+    }
+
+    /**
+     * The capability behind a warm replacement: the pages this pool holds, the most recently used
+     * first, at most {@code maxPages} of them. When the engine replaces this pool by another, it
+     * calls this while nothing fixes, changes or writes a page (every mini-transaction held, the
+     * page cleaner stopped, every dirty page written), then loads the listed pages into the new
+     * pool from this pool's frames instead of from disk, so the new pool does not start cold.
+     *
+     * <p>A pool that cannot list its pages answers an empty list (the default); its successor then
+     * starts cold, which is correct, only slower.
+     *
+     * @param maxPages at least 0
+     * @throws IllegalArgumentException if {@code maxPages} is negative
+     * @since 1.2
+     */
+    default List<PageId> cachedPages(int maxPages) {
+        if (maxPages < 0) {
+            throw new IllegalArgumentException("maxPages must be >= 0, was " + maxPages);
+        }
+        return List.of();
     }
 
     private void checkPartition(int partition) {

@@ -15,9 +15,12 @@
  * <p>1.1 adds flushing by partition ({@link io.cairn.bufferpool.BufferPool#flushPartitions()}),
  * as default methods, so that page cleaner workers can flush instances in parallel; a 1.0 pool
  * keeps working as a single partition.
+ *
+ * <p>1.2 adds {@link io.cairn.bufferpool.BufferPool#cachedPages(int)}, a default method, so that a
+ * replacement pool can start with its predecessor's pages; a pool without it is replaced cold.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.cairn.bufferpool;
 
 import org.osgi.annotation.bundle.Export;

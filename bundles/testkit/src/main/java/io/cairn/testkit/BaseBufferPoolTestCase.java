@@ -640,6 +640,27 @@ public abstract class BaseBufferPoolTestCase {
     }
 
     @Test
+    void cachedPagesMustListEveryCachedPageOnceAndALimitMustTakeTheFrontOfThatList() throws Exception {
+        BufferPool pool = open(config(64, 2));
+        assertThrows(IllegalArgumentException.class, () -> pool.cachedPages(-1));
+        List<PageId> loaded = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            PageId id = page(1 + i % 2, 64L * i);
+            readCounter(pool, id);
+            loaded.add(id);
+        }
+        List<PageId> all = pool.cachedPages(Integer.MAX_VALUE);
+        if (all.isEmpty()) {
+            return; // the pool does not offer the capability: its successor starts cold, which is allowed
+        }
+        assertEquals(all.size(), new java.util.HashSet<>(all).size(), "a page listed twice: " + all);
+        assertTrue(loaded.containsAll(all), "listed pages that were never read: " + all);
+        assertEquals(loaded.size(), all.size(), "every page read (the pool has room for all) must be listed");
+        assertEquals(all.subList(0, 5), pool.cachedPages(5), "a limit takes the front of the same order");
+        assertEquals(List.of(), pool.cachedPages(0));
+    }
+
+    @Test
     void flushPartitionsMustTogetherWriteEveryDirtyPageExactlyOnceWhenFlushedInParallel() throws Exception {
         BufferPool pool = open(config(256, 4));
         int partitions = pool.flushPartitions();

@@ -719,6 +719,43 @@ public final class ClockBufferPool implements BufferPool {
     /**
      * {@inheritDoc}
      *
+     * <p>Per instance, referenced pages before the others (see {@code ClockInstance}); the
+     * instances interleaved one page at a time.
+     */
+    @Override
+    public List<PageId> cachedPages(int maxPages) {
+        if (maxPages < 0) {
+            throw new IllegalArgumentException("maxPages must be >= 0, was " + maxPages);
+        }
+        checkOpen("cachedPages");
+        List<List<PageId>> perInstance = new ArrayList<>(instances.length);
+        for (ClockInstance instance : instances) {
+            instance.lock.lock();
+            try {
+                perInstance.add(instance.cachedPagesLocked(maxPages));
+            } finally {
+                instance.lock.unlock();
+            }
+        }
+        List<PageId> pages = new ArrayList<>();
+        for (int rank = 0; pages.size() < maxPages; rank++) {
+            boolean any = false;
+            for (List<PageId> list : perInstance) {
+                if (rank < list.size() && pages.size() < maxPages) {
+                    pages.add(list.get(rank));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return pages;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Each page is fixed and latched exclusively, which waits for a read in progress (the
      * reader holds that latch) and for handles; a write in progress is waited for with the latch
      * released, because the writer may itself wait for the shared latch to copy the page. Pages

@@ -162,6 +162,29 @@ final class ClockInstance {
         }
     }
 
+    /**
+     * The pages this instance holds, those with the reference bit first (used since the hand last
+     * passed them), each group in the order the hand will reach them, at most {@code maxPages}.
+     * CLOCK keeps no order of use, so this is the best recency it can tell.
+     */
+    List<PageId> cachedPagesLocked(int maxPages) {
+        List<PageId> referencedFirst = new ArrayList<>();
+        List<PageId> rest = new ArrayList<>();
+        for (int i = 0; i < frames.length && referencedFirst.size() < maxPages; i++) {
+            Frame f = frames[(hand + i) % frames.length];
+            if (f.state == Frame.PAGE && !f.withdrawn) {
+                (f.referenced ? referencedFirst : rest).add(f.pageId);
+            }
+        }
+        for (PageId id : rest) {
+            if (referencedFirst.size() >= maxPages) {
+                break;
+            }
+            referencedFirst.add(id);
+        }
+        return referencedFirst;
+    }
+
     /** The pages of one tablespace that are in the hash. */
     List<PageId> pagesOfSpaceLocked(int spaceId) {
         List<PageId> result = new ArrayList<>();

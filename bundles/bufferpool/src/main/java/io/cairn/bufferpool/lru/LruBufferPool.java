@@ -955,6 +955,43 @@ public final class LruBufferPool implements BufferPool {
     /**
      * {@inheritDoc}
      *
+     * <p>Each instance's LRU list from its head; the instances' lists are interleaved, one page of
+     * each in turn, since a page's instance says nothing about how recently it was used.
+     */
+    @Override
+    public List<PageId> cachedPages(int maxPages) {
+        if (maxPages < 0) {
+            throw new IllegalArgumentException("maxPages must be >= 0, was " + maxPages);
+        }
+        checkOpen("cachedPages");
+        List<List<PageId>> perInstance = new ArrayList<>(instances.length);
+        for (PoolInstance instance : instances) {
+            instance.lock.lock();
+            try {
+                perInstance.add(instance.cachedPagesLocked(maxPages));
+            } finally {
+                instance.lock.unlock();
+            }
+        }
+        List<PageId> pages = new ArrayList<>();
+        for (int rank = 0; pages.size() < maxPages; rank++) {
+            boolean any = false;
+            for (List<PageId> list : perInstance) {
+                if (rank < list.size() && pages.size() < maxPages) {
+                    pages.add(list.get(rank));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return pages;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Each page is latched exclusively first, which waits for a read in progress (the reader
      * holds that latch) and for handles; then for a write in progress; then it is dropped. Pages
      * fixed only optimistically are dropped too (their validation fails). REQUIRES: the caller

@@ -634,6 +634,22 @@ final class PoolInstance {
         return null;
     }
 
+    /**
+     * The pages on this instance's LRU list that hold a page (not being read in), from the head
+     * (most recently used) towards the tail, at most {@code maxPages}. Requires {@link #lock}.
+     */
+    java.util.List<io.cairn.bufferpool.PageId> cachedPagesLocked(int maxPages) {
+        java.util.List<io.cairn.bufferpool.PageId> pages = new java.util.ArrayList<>(Math.min(maxPages, lruLen));
+        for (int f = lruHead; f != NIL && pages.size() < maxPages; f = geti(f, Chunk.I_LRU_NEXT)) {
+            Chunk c = chunk(f);
+            int slot = f & SLOT_MASK;
+            if ((c.flags[slot] & Chunk.STATE_MASK) == Chunk.PAGE) {
+                pages.add(new io.cairn.bufferpool.PageId(c.spaceId(slot), c.pageNo(slot)));
+            }
+        }
+        return pages;
+    }
+
     /** The frames and page numbers of every page of a tablespace in this instance. Requires {@link #lock}. */
     long[] framesOfSpaceLocked(int spaceId) {
         long[] found = new long[16];

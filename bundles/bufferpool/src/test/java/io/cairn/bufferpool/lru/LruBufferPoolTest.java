@@ -240,6 +240,24 @@ class LruBufferPoolTest {
         assertConsistent(pool, 1);
     }
 
+    @Test
+    void cachedPagesMustPutAPageMadeYoungBeforeThePagesNotUsedSince() throws Exception {
+        // More pages than frames, so the pool evicts (promotion only starts then, as in InnoDB)
+        // and the coldest page left sits in the old sublist; with no old-block time its next
+        // access moves it to the head at once.
+        LruBufferPool pool = pool(1024, 256, 1, 0, 0);
+        for (long pageNo = 0; pageNo < 1100; pageNo++) {
+            touch(pool, 1, pageNo);
+        }
+        List<PageId> before = pool.cachedPages(Integer.MAX_VALUE);
+        PageId coldest = before.get(before.size() - 1);
+        touch(pool, 1, coldest.pageNo());
+        List<PageId> order = pool.cachedPages(Integer.MAX_VALUE);
+        assertEquals(before.size(), order.size());
+        assertEquals(coldest, order.get(0), "the page used again must lead");
+        assertEquals(List.of(coldest), pool.cachedPages(1));
+    }
+
     // ------------------------------------------------------------------------------ flushing
 
     /** The flusher holds no latch while writing its copy, so a writer can change the page meanwhile. */

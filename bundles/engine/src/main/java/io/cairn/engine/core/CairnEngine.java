@@ -3,6 +3,10 @@ package io.cairn.engine.core;
 import io.cairn.bufferpool.BufferPool;
 import io.cairn.bufferpool.BufferPoolConfig;
 import io.cairn.bufferpool.BufferPoolProvider;
+import io.cairn.bufferpool.FixMode;
+import io.cairn.bufferpool.LatchMode;
+import io.cairn.bufferpool.PageHandle;
+import io.cairn.bufferpool.PageId;
 import io.cairn.config.InvalidSettingException;
 import io.cairn.engine.ComponentKind;
 import io.cairn.engine.Engine;
@@ -936,9 +940,9 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
      * <p>Holds new mini-transactions at the gate and waits (at most {@link #QUIESCE_TIMEOUT_MILLIS})
      * for the running ones to release their pages, stops the page cleaner, writes every dirty page
      * and takes a checkpoint, then creates the new pool with the old one's geometry and current
-     * size, switches to it, closes the old one and starts the cleaner again. Nothing of the old
-     * pool is carried over: the new one starts cold (every page is on disk and checkpointed). If
-     * the new pool cannot be created, the engine goes on with the old one.
+     * size, hands the old pool's pages over ({@link #handOverPages}), switches to the new pool,
+     * closes the old one and starts the cleaner again. If the new pool cannot be created, the
+     * engine goes on with the old one.
      */
     @Override
     public void replaceBufferPool(BufferPoolProvider provider) throws IOException {
@@ -1014,10 +1018,12 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                     poolConfig.pageSizeBytes(), poolConfig.instances(), poolConfig.frameAlignmentBytes(),
                     poolConfig.oldBlocksPct(), poolConfig.oldBlocksTimeMillis(), poolConfig.lruScanDepth(),
                     poolConfig.readAheadThreshold());
-            created = provider.create(current, pageStore);
+            HandOverPageStore handOverStore = new HandOverPageStore(pageStore, poolConfig.pageSizeBytes());
+            created = provider.create(current, handOverStore);
             if (old.oldestModificationLsn() != 0) {
                 throw new IOException("pages were changed while the buffer pool was being replaced");
             }
+            handOverPages(old, created, handOverStore, provider.name());
             pool = created;
             poolName = provider.name();
             old.close();
@@ -1031,6 +1037,69 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
             cleaner.start();
             flushRequests.cleanerServing(true);
         }
+    }
+
+    /** How long a buffer pool replacement may spend copying pages into the new pool. */
+    static final long POOL_HAND_OVER_BUDGET_MILLIS = 2_000;
+
+    /**
+     * Loads the pages {@code from} holds into {@code to} by copying frames, not by reading
+     * tablespaces, so the new pool starts as warm as the old one was. Runs while nothing can change
+     * a page (see {@link HandOverPageStore}). Takes as many pages as the new pool holds short of the
+     * page cleaner's free-frame floor, and loads the most recently used last, so that they end up
+     * nearest the head of the new pool's list. A pool that cannot list its pages
+     * ({@link BufferPool#cachedPages}) hands nothing over. Past {@link #POOL_HAND_OVER_BUDGET_MILLIS},
+     * or on a failed fix, it stops: the pages not handed over are read from disk when needed, so
+     * neither makes the replacement fail.
+     */
+    private void handOverPages(BufferPool from, BufferPool to, HandOverPageStore store, String toName) {
+        long startedNanos = System.nanoTime();
+        long totalFrames = to.stats().totalFrames();
+        int room = (int) Math.min(Integer.MAX_VALUE,
+                Math.max(0, totalFrames - PageCleaner.freeFrameFloor(totalFrames)));
+        List<PageId> pages;
+        try {
+            pages = from.cachedPages(room);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "the old buffer pool could not list its pages (" + e
+                    + "); the new pool " + toName + " starts cold");
+            return;
+        }
+        long deadline = startedNanos + TimeUnit.MILLISECONDS.toNanos(POOL_HAND_OVER_BUDGET_MILLIS);
+        int handed = 0;
+        String stopped = "";
+        store.beginHandOver(from);
+        try {
+            for (int i = pages.size() - 1; i >= 0; i--) {
+                if (System.nanoTime() - deadline > 0) {
+                    stopped = "; stopped after " + POOL_HAND_OVER_BUDGET_MILLIS + " ms, the other " + (i + 1)
+                            + " pages will be read when needed";
+                    break;
+                }
+                try (PageHandle handle = to.fix(pages.get(i), LatchMode.SHARED, FixMode.BACKGROUND)) {
+                    if (handle != null) {
+                        handed++;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    stopped = "; stopped at " + pages.get(i) + " (" + e.getMessage() + "), the other " + i
+                            + " pages will be read when needed";
+                    break;
+                }
+            }
+        } finally {
+            store.endHandOver();
+        }
+        lastPoolHandOverPages = handed;
+        LOG.log(stopped.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "buffer pool hand-over to " + toName + ": " + handed + " of " + pages.size() + " cached pages copied in "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos) + " ms" + stopped);
+    }
+
+    /** Pages the last buffer pool replacement handed over (tests and status). */
+    private volatile int lastPoolHandOverPages;
+
+    int lastPoolHandOverPages() {
+        return lastPoolHandOverPages;
     }
 
     /**

@@ -143,7 +143,7 @@ public final class EngineComponent {
 
         @AttributeDefinition(name = "Buffer pool filter",
                 description = "Which BufferPoolProvider to use; a change replaces the pool while the engine runs"
-                        + " (after a full checkpoint; the new pool starts cold).")
+                        + " (after a full checkpoint; the old pool's pages are copied into the new one).")
         String bufferPool_target() default "(cairn.bufferpool=lru)";
 
         @AttributeDefinition(name = "Redo log filter",

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.bufferpool.BufferPool;
 import io.cairn.bufferpool.BufferPoolConfig;
 import io.cairn.bufferpool.BufferPoolProvider;
+import io.cairn.bufferpool.PageId;
 import io.cairn.bufferpool.PageStore;
 import io.cairn.bufferpool.lru.LruBufferPoolProvider;
 import io.cairn.engine.ComponentKind;
@@ -19,6 +20,10 @@ import io.cairn.engine.SwapFailedException;
 import io.cairn.engine.Tablespace;
 import io.cairn.io.buffered.BufferedStorageBackend;
 import io.cairn.io.buffered.SyncMethod;
+import io.cairn.io.faultinject.FaultInjectingStorageBackend;
+import io.cairn.io.faultinject.FaultKind;
+import io.cairn.io.faultinject.FaultRule;
+import io.cairn.io.faultinject.OperationClass;
 import io.cairn.redo.CommitDurability;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,7 +50,7 @@ class BufferPoolSwapTest {
     Path root;
 
     /** A provider under its own name, counting the pools it made. */
-    private static final class Named implements BufferPoolProvider {
+    private static class Named implements BufferPoolProvider {
         final String name;
         final List<BufferPool> created = new CopyOnWriteArrayList<>();
         volatile RuntimeException failCreate;
@@ -183,6 +188,77 @@ class BufferPoolSwapTest {
             }
             engine.checkpoint();
             assertNotSame(null, engine.engineStatus().flush());
+        }
+    }
+
+    @Test
+    void aReplacementPoolMustStartWithTheOldPoolsPagesCopiedNotReadFromDisk() throws Exception {
+        Named first = new Named("first");
+        Named second = new Named("second");
+        BufferedStorageBackend buffered = new BufferedStorageBackend(SyncMethod.FDATASYNC);
+        FaultInjectingStorageBackend data = new FaultInjectingStorageBackend(buffered, 1);
+        // 1 MiB of 16 KiB pages: 64 frames, 48 of them usable by a hand-over (16 are the free floor).
+        try (CairnEngine engine = CairnEngine.open(config(root.resolve("home")), new CairnEngine.Parts(data, buffered,
+                first, new io.cairn.redo.log.CairnRedoLogProvider(), null))) {
+            Tablespace space = engine.createTablespace("t");
+            int pages = 24;
+            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                for (int i = 0; i < pages; i++) {
+                    PageRef ref = mtr.allocatePage(space);
+                    ref.putLong(ref.bodyStartOffset(), 1000 + ref.pageNo());
+                }
+                mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+            }
+            List<PageId> cached = engine.pool().cachedPages(Integer.MAX_VALUE);
+            assertTrue(cached.size() >= pages && cached.size() <= 48, "cached before: " + cached);
+
+            // From here every read of a data file fails: only copies can fill the new pool.
+            data.inject(FaultRule.from(OperationClass.READ, FaultKind.EIO, 1));
+            engine.replaceBufferPool(second);
+
+            assertEquals("second", engine.active(ComponentKind.BUFFER_POOL));
+            assertEquals(cached.size(), engine.lastPoolHandOverPages());
+            assertEquals(new java.util.HashSet<>(cached),
+                    new java.util.HashSet<>(engine.pool().cachedPages(Integer.MAX_VALUE)));
+            for (long pageNo = TablespaceImpl.FIRST_USER_PAGE_NO; pageNo < TablespaceImpl.FIRST_USER_PAGE_NO + pages;
+                    pageNo++) {
+                try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                    PageRef ref = mtr.readPage(space, pageNo);
+                    assertEquals(1000 + pageNo, ref.getLong(ref.bodyStartOffset()), "page " + pageNo);
+                }
+            }
+            data.clearFaults();
+        }
+    }
+
+    @Test
+    void aPoolThatCannotListItsPagesMustBeReplacedColdAndStillServeEveryPage() throws Exception {
+        Named first = new Named("first") {
+            @Override
+            public BufferPool create(BufferPoolConfig config, PageStore store) {
+                return new ForwardingPool(super.create(config, store)); // no cachedPages: the default, empty
+            }
+        };
+        Named second = new Named("second");
+        BufferedStorageBackend backend = new BufferedStorageBackend(SyncMethod.FDATASYNC);
+        try (CairnEngine engine = CairnEngine.open(config(root.resolve("home")), new CairnEngine.Parts(backend, backend,
+                first, new io.cairn.redo.log.CairnRedoLogProvider(), null))) {
+            Tablespace space = engine.createTablespace("t");
+            long pageNo;
+            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                PageRef ref = mtr.allocatePage(space);
+                ref.putLong(ref.bodyStartOffset(), 77);
+                pageNo = ref.pageNo();
+                mtr.commit(CommitDurability.SYNC_ON_COMMIT);
+            }
+            assertEquals(List.of(), engine.pool().cachedPages(10));
+            engine.replaceBufferPool(second);
+            assertEquals(0, engine.lastPoolHandOverPages());
+            assertEquals(List.of(), engine.pool().cachedPages(10), "the new pool starts cold");
+            try (MiniTransaction mtr = engine.beginMiniTransaction()) {
+                PageRef ref = mtr.readPage(space, pageNo);
+                assertEquals(77, ref.getLong(ref.bodyStartOffset()));
+            }
         }
     }
 

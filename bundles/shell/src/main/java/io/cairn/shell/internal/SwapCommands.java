@@ -115,8 +115,8 @@ public final class SwapCommands {
         pools.remove(ref);
     }
 
-    @Descriptor("replace the buffer pool implementation while the engine runs (a full checkpoint, then the new pool"
-            + " starts cold)")
+    @Descriptor("replace the buffer pool implementation while the engine runs (a full checkpoint, then the old"
+            + " pool's pages are copied into the new one)")
     public String pool(@Descriptor("NAME (the provider's cairn.bufferpool)") String... args) {
         return swaps.pool(installedName("pool", "buffer pool", pools, "cairn.bufferpool", args));
     }

@@ -107,7 +107,7 @@ final class Swaps {
     synchronized String pool(String name) {
         setEngineProperty("bufferPool.target", "(cairn.bufferpool=" + name + ")",
                 () -> name.equals(engine.applied().get("bufferPool")), "buffer pool");
-        return "buffer pool: " + name + " (the engine checkpointed and switched to it; it starts cold)";
+        return "buffer pool: " + name + " (the engine checkpointed, copied the old pool's pages into it and switched to it)";
     }
 
     /** Sets the default commit durability: 0, 1 or 2. */
