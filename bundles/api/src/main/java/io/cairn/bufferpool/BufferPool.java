@@ -109,6 +109,30 @@ public interface BufferPool extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * For {@link #cachedPages} of a pool made of instances: merges per-instance lists, each the most
+     * recently used first, into one by taking one page of each list in turn (a page's instance
+     * says nothing about how recently it was used), stopping at {@code maxPages}.
+     *
+     * @since 1.2
+     */
+    static List<PageId> interleave(List<List<PageId>> perInstance, int maxPages) {
+        List<PageId> pages = new java.util.ArrayList<>();
+        for (int rank = 0; pages.size() < maxPages; rank++) {
+            boolean any = false;
+            for (List<PageId> list : perInstance) {
+                if (rank < list.size() && pages.size() < maxPages) {
+                    pages.add(list.get(rank));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return pages;
+    }
+
     private void checkPartition(int partition) {
         if (partition < 0 || partition >= flushPartitions()) {
             throw new IllegalArgumentException("flush partition " + partition + " does not exist; allowed: 0 to "

@@ -737,20 +737,7 @@ public final class ClockBufferPool implements BufferPool {
                 instance.lock.unlock();
             }
         }
-        List<PageId> pages = new ArrayList<>();
-        for (int rank = 0; pages.size() < maxPages; rank++) {
-            boolean any = false;
-            for (List<PageId> list : perInstance) {
-                if (rank < list.size() && pages.size() < maxPages) {
-                    pages.add(list.get(rank));
-                    any = true;
-                }
-            }
-            if (!any) {
-                break;
-            }
-        }
-        return pages;
+        return BufferPool.interleave(perInstance, maxPages);
     }
 
     /**

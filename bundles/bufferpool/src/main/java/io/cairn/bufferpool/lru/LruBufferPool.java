@@ -955,8 +955,7 @@ public final class LruBufferPool implements BufferPool {
     /**
      * {@inheritDoc}
      *
-     * <p>Each instance's LRU list from its head; the instances' lists are interleaved, one page of
-     * each in turn, since a page's instance says nothing about how recently it was used.
+     * <p>Each instance's LRU list from its head, the instances' lists interleaved.
      */
     @Override
     public List<PageId> cachedPages(int maxPages) {
@@ -973,20 +972,7 @@ public final class LruBufferPool implements BufferPool {
                 instance.lock.unlock();
             }
         }
-        List<PageId> pages = new ArrayList<>();
-        for (int rank = 0; pages.size() < maxPages; rank++) {
-            boolean any = false;
-            for (List<PageId> list : perInstance) {
-                if (rank < list.size() && pages.size() < maxPages) {
-                    pages.add(list.get(rank));
-                    any = true;
-                }
-            }
-            if (!any) {
-                break;
-            }
-        }
-        return pages;
+        return BufferPool.interleave(perInstance, maxPages);
     }
 
     /**
