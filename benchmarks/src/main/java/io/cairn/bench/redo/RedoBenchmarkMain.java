@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java -cp benchmarks/target/cairn-benchmarks.jar io.cairn.bench.redo.RedoBenchmarkMain \
- *     [--dir DIR] [--seconds S] [--out FILE]
+ *     [--dir DIR] [--seconds S] [--out FILE] [--log cairn|circular|cairn,circular]
  * </pre>
  */
 public final class RedoBenchmarkMain {
@@ -41,22 +41,32 @@ public final class RedoBenchmarkMain {
         Path dir = Path.of(option(args, "--dir", "/var/tmp/cairn-redo-bench"));
         int seconds = Integer.parseInt(option(args, "--seconds", "9"));
         String out = option(args, "--out", null);
+        List<String> logs = List.of(option(args, "--log", "cairn").split(","));
+        for (String log : logs) {
+            if (!log.equals("cairn") && !log.equals("circular")) {
+                System.err.println("--log: unknown redo log '" + log + "'; allowed: cairn, circular, or both comma-separated");
+                System.exit(2);
+            }
+        }
         Files.createDirectories(dir);
 
         List<Row> rows = new ArrayList<>();
         double[] before = raw(dir, seconds, rows);
-        for (int threads : new int[] {1, 8, 32}) {
-            System.err.println("== redo commit, SYNC_ON_COMMIT, " + threads + " thread(s)");
-            Path stats = dir.resolve("redo-stats-" + threads + ".txt");
-            double[] redo = run(RedoCommitBenchmark.class.getName() + ".commit$", threads, seconds,
-                    "dir", dir.resolve("redo").toString(), "statsFile", stats.toString());
-            String[] counters = Files.readString(stats, StandardCharsets.UTF_8).trim().split(" ");
-            double syncsPerCommit = Double.parseDouble(counters[1]) / Double.parseDouble(counters[0]);
-            int at = rows.size();
-            double[] after = raw(dir, seconds, rows);
-            rows.add(at, new Row("redo commit (WRITE 100 B, SYNC_ON_COMMIT)", threads, redo[0], redo[1],
-                    syncsPerCommit, (before[0] + after[0]) / 2));
-            before = after;
+        for (String log : logs) {
+            for (int threads : new int[] {1, 8, 32}) {
+                System.err.println("== redo commit (" + log + " log), SYNC_ON_COMMIT, " + threads + " thread(s)");
+                Path stats = dir.resolve("redo-stats-" + threads + ".txt");
+                double[] redo = run(RedoCommitBenchmark.class.getName() + ".commit$", threads, seconds,
+                        "dir", dir.resolve("redo").toString(), "statsFile", stats.toString(), "log", log);
+                String[] counters = Files.readString(stats, StandardCharsets.UTF_8).trim().split(" ");
+                double syncsPerCommit = Double.parseDouble(counters[1]) / Double.parseDouble(counters[0]);
+                int at = rows.size();
+                double[] after = raw(dir, seconds, rows);
+                String what = log.equals("cairn") ? "redo commit (WRITE 100 B, SYNC_ON_COMMIT)"
+                        : "redo commit, " + log + " log (WRITE 100 B, SYNC_ON_COMMIT)";
+                rows.add(at, new Row(what, threads, redo[0], redo[1], syncsPerCommit, (before[0] + after[0]) / 2));
+                before = after;
+            }
         }
         double fastestRaw = rows.stream().filter(r -> r.what().startsWith("raw")).mapToDouble(Row::opsPerSecond)
                 .max().orElseThrow();

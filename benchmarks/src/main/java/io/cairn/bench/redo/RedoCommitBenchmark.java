@@ -5,8 +5,10 @@ import io.cairn.io.buffered.SyncMethod;
 import io.cairn.redo.CommitDurability;
 import io.cairn.redo.RedoLog;
 import io.cairn.redo.RedoLogConfig;
+import io.cairn.redo.RedoLogProvider;
 import io.cairn.redo.RedoRecord;
 import io.cairn.redo.RedoStats;
+import io.cairn.redo.circular.CircularRedoLogProvider;
 import io.cairn.redo.log.CairnRedoLogProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,11 +46,15 @@ public class RedoCommitBenchmark {
     @Param({"/var/tmp/cairn-redo-bench/redo"})
     public String dir;
 
+    /** The redo log implementation: "cairn" (numbered files) or "circular" (one circular file). */
+    @Param({"cairn"})
+    public String log;
+
     /** Where the trial's counters are written for {@link RedoBenchmarkMain}; empty for none. */
     @Param({""})
     public String statsFile;
 
-    RedoLog log;
+    RedoLog redo;
     ScheduledExecutorService checkpointer;
     final AtomicLong pages = new AtomicLong();
     final byte[] payload = new byte[WRITE_BYTES];
@@ -57,7 +63,12 @@ public class RedoCommitBenchmark {
     public void open() throws IOException {
         Path directory = Path.of(dir);
         deleteRecursively(directory);
-        log = new CairnRedoLogProvider().open(new RedoLogConfig(directory,
+        RedoLogProvider provider = switch (log) {
+            case "cairn" -> new CairnRedoLogProvider();
+            case "circular" -> new CircularRedoLogProvider();
+            default -> throw new IllegalArgumentException("unknown redo log '" + log + "'; allowed: cairn, circular");
+        };
+        redo = provider.open(new RedoLogConfig(directory,
                 new BufferedStorageBackend(SyncMethod.FDATASYNC), 256L << 20, CommitDurability.SYNC_ON_COMMIT, 1000,
                 "Cairn benchmark"));
         checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -67,8 +78,8 @@ public class RedoCommitBenchmark {
         });
         checkpointer.scheduleWithFixedDelay(() -> {
             try {
-                if (log.currentLsn() - log.checkpointLsn() > log.capacityBytes() / 2) {
-                    log.checkpoint(log.flushedLsn());
+                if (redo.currentLsn() - redo.checkpointLsn() > redo.capacityBytes() / 2) {
+                    redo.checkpoint(redo.flushedLsn());
                 }
             } catch (IOException | RuntimeException e) {
                 e.printStackTrace();
@@ -82,8 +93,8 @@ public class RedoCommitBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         checkpointer.shutdownNow();
-        log.close();
-        RedoStats stats = log.stats();
+        redo.close();
+        RedoStats stats = redo.stats();
         if (!statsFile.isEmpty()) {
             Files.writeString(Path.of(statsFile), stats.groupsAppended() + " " + stats.syncCalls() + "\n",
                     StandardCharsets.UTF_8);
@@ -93,8 +104,8 @@ public class RedoCommitBenchmark {
     @Benchmark
     public long commit() throws Exception {
         long page = pages.incrementAndGet();
-        long end = log.append(List.of(new RedoRecord.WriteBytes(1, page, 64, payload)));
-        log.waitFor(end, CommitDurability.SYNC_ON_COMMIT);
+        long end = redo.append(List.of(new RedoRecord.WriteBytes(1, page, 64, payload)));
+        redo.waitFor(end, CommitDurability.SYNC_ON_COMMIT);
         return end;
     }
 
