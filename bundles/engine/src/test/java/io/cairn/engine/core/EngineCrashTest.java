@@ -149,8 +149,12 @@ class EngineCrashTest {
             for (long v = 1; v <= 4; v++) {
                 commitRound(engine, space, pageNos, v);
             }
+            // Every page clean first: otherwise the page cleaner could be writing round 4's pages
+            // when the crash is armed, and its sync would end the engine before round 5 commits.
+            engine.checkpoint();
             // Armed before the last round dirties the pages again: whichever flush writes them next
-            // (the page cleaner's or the checkpoint's) ends at the crash.
+            // (the page cleaner's or the checkpoint's) ends at the crash, and it can write them only
+            // after round 5's redo is durable (write-ahead rule).
             backend.crashAtSync(1, "*.cdb", CrashMode.TEAR_SECTORS); // tablespace files only
             commitRound(engine, space, pageNos, 5);
             try {

@@ -1,5 +1,6 @@
 package io.cairn.redo.circular;
 
+import io.cairn.redo.support.ByteText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -226,7 +227,7 @@ final class CircularFormat {
         byte[] magic = new byte[8];
         region.get(0, magic);
         if (!Arrays.equals(magic, HEADER_MAGIC)) {
-            throw new IOException(what + " is not a Cairn circular redo file: it starts with " + describeBytes(magic)
+            throw new IOException(what + " is not a Cairn circular redo file: it starts with " + ByteText.describe(magic)
                     + "; refusing to use or overwrite it");
         }
         if (region.getInt(8) != FORMAT_VERSION) {
@@ -325,26 +326,5 @@ final class CircularFormat {
             return "InnoDB redo log";
         }
         return null;
-    }
-
-    /** Printable ASCII as text, anything else as hex: what an operator needs to recognise a format. */
-    static String describeBytes(byte[] bytes) {
-        boolean printable = true;
-        boolean zero = true;
-        for (byte b : bytes) {
-            printable &= b >= 0x20 && b < 0x7F;
-            zero &= b == 0;
-        }
-        if (zero) {
-            return "zero bytes";
-        }
-        if (printable) {
-            return "'" + new String(bytes, StandardCharsets.US_ASCII) + "'";
-        }
-        StringBuilder sb = new StringBuilder("bytes 0x");
-        for (byte b : bytes) {
-            sb.append(String.format("%02x", b & 0xFF));
-        }
-        return sb.toString();
     }
 }

@@ -7,6 +7,7 @@ import io.cairn.io.direct.DirectStorageBackend;
 import io.cairn.io.direct.FlushMethod;
 import io.cairn.redo.RedoLogProvider;
 import io.cairn.redo.kit.BaseRedoLogTestCase;
+import io.cairn.redo.kit.DirectIo;
 import java.nio.file.Path;
 
 /** The circular redo log against the conformance kit, on the buffered backend (switching to direct). */

@@ -20,6 +20,7 @@ import io.cairn.redo.CommitDurability;
 import io.cairn.redo.Lsn;
 import io.cairn.redo.RedoLogConfig;
 import io.cairn.redo.RedoRecord;
+import io.cairn.redo.kit.DirectIo;
 import io.cairn.redo.kit.RedoGroups;
 import io.cairn.redo.kit.RedoGroups.Group;
 import io.cairn.redo.kit.RedoGroups.Scan;
