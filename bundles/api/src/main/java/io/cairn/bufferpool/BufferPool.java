@@ -110,13 +110,23 @@ public interface BufferPool extends AutoCloseable {
     }
 
     /**
-     * For {@link #cachedPages} of a pool made of instances: merges per-instance lists, each the most
-     * recently used first, into one by taking one page of each list in turn (a page's instance
-     * says nothing about how recently it was used), stopping at {@code maxPages}.
+     * For {@link #cachedPages} of a pool made of instances: asks each instance for its list (the
+     * most recently used first, at most {@code maxPages}) and merges them by taking one page of
+     * each list in turn, since a page's instance says nothing about how recently it was used.
      *
+     * @param instanceList the list of instance {@code i}, for {@code i} from 0 to {@code instances - 1}
+     * @throws IllegalArgumentException if {@code maxPages} is negative
      * @since 1.2
      */
-    static List<PageId> interleave(List<List<PageId>> perInstance, int maxPages) {
+    static List<PageId> interleave(int instances, java.util.function.IntFunction<List<PageId>> instanceList,
+            int maxPages) {
+        if (maxPages < 0) {
+            throw new IllegalArgumentException("maxPages must be >= 0, was " + maxPages);
+        }
+        List<List<PageId>> perInstance = new java.util.ArrayList<>(instances);
+        for (int i = 0; i < instances; i++) {
+            perInstance.add(instanceList.apply(i));
+        }
         List<PageId> pages = new java.util.ArrayList<>();
         for (int rank = 0; pages.size() < maxPages; rank++) {
             boolean any = false;

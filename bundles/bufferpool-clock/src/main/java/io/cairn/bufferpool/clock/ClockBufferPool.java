@@ -724,20 +724,8 @@ public final class ClockBufferPool implements BufferPool {
      */
     @Override
     public List<PageId> cachedPages(int maxPages) {
-        if (maxPages < 0) {
-            throw new IllegalArgumentException("maxPages must be >= 0, was " + maxPages);
-        }
         checkOpen("cachedPages");
-        List<List<PageId>> perInstance = new ArrayList<>(instances.length);
-        for (ClockInstance instance : instances) {
-            instance.lock.lock();
-            try {
-                perInstance.add(instance.cachedPagesLocked(maxPages));
-            } finally {
-                instance.lock.unlock();
-            }
-        }
-        return BufferPool.interleave(perInstance, maxPages);
+        return BufferPool.interleave(instances.length, i -> instances[i].cachedPages(maxPages), maxPages);
     }
 
     /**

@@ -167,14 +167,19 @@ final class ClockInstance {
      * passed them), each group in the order the hand will reach them, at most {@code maxPages}.
      * CLOCK keeps no order of use, so this is the best recency it can tell.
      */
-    List<PageId> cachedPagesLocked(int maxPages) {
+    List<PageId> cachedPages(int maxPages) {
         List<PageId> referencedFirst = new ArrayList<>();
         List<PageId> rest = new ArrayList<>();
-        for (int i = 0; i < frames.length && referencedFirst.size() < maxPages; i++) {
-            Frame f = frames[(hand + i) % frames.length];
-            if (f.state == Frame.PAGE && !f.withdrawn) {
-                (f.referenced ? referencedFirst : rest).add(f.pageId);
+        lock.lock();
+        try {
+            for (int i = 0; i < frames.length && referencedFirst.size() < maxPages; i++) {
+                Frame f = frames[(hand + i) % frames.length];
+                if (f.state == Frame.PAGE && !f.withdrawn) {
+                    (f.referenced ? referencedFirst : rest).add(f.pageId);
+                }
             }
+        } finally {
+            lock.unlock();
         }
         for (PageId id : rest) {
             if (referencedFirst.size() >= maxPages) {

@@ -4,7 +4,10 @@ import static io.cairn.bufferpool.lru.LruBufferPool.CHUNK_SHIFT;
 import static io.cairn.bufferpool.lru.LruBufferPool.NIL;
 import static io.cairn.bufferpool.lru.LruBufferPool.SLOT_MASK;
 
+import io.cairn.bufferpool.PageId;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -636,18 +639,23 @@ final class PoolInstance {
 
     /**
      * The pages on this instance's LRU list that hold a page (not being read in), from the head
-     * (most recently used) towards the tail, at most {@code maxPages}. Requires {@link #lock}.
+     * (most recently used) towards the tail, at most {@code maxPages}.
      */
-    java.util.List<io.cairn.bufferpool.PageId> cachedPagesLocked(int maxPages) {
-        java.util.List<io.cairn.bufferpool.PageId> pages = new java.util.ArrayList<>(Math.min(maxPages, lruLen));
-        for (int f = lruHead; f != NIL && pages.size() < maxPages; f = geti(f, Chunk.I_LRU_NEXT)) {
-            Chunk c = chunk(f);
-            int slot = f & SLOT_MASK;
-            if ((c.flags[slot] & Chunk.STATE_MASK) == Chunk.PAGE) {
-                pages.add(new io.cairn.bufferpool.PageId(c.spaceId(slot), c.pageNo(slot)));
+    List<PageId> cachedPages(int maxPages) {
+        lock.lock();
+        try {
+            List<PageId> pages = new ArrayList<>(Math.min(maxPages, lruLen));
+            for (int f = lruHead; f != NIL && pages.size() < maxPages; f = geti(f, Chunk.I_LRU_NEXT)) {
+                Chunk c = chunk(f);
+                int slot = f & SLOT_MASK;
+                if ((c.flags[slot] & Chunk.STATE_MASK) == Chunk.PAGE) {
+                    pages.add(new PageId(c.spaceId(slot), c.pageNo(slot)));
+                }
             }
+            return pages;
+        } finally {
+            lock.unlock();
         }
-        return pages;
     }
 
     /** The frames and page numbers of every page of a tablespace in this instance. Requires {@link #lock}. */

@@ -1018,7 +1018,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                     poolConfig.pageSizeBytes(), poolConfig.instances(), poolConfig.frameAlignmentBytes(),
                     poolConfig.oldBlocksPct(), poolConfig.oldBlocksTimeMillis(), poolConfig.lruScanDepth(),
                     poolConfig.readAheadThreshold());
-            HandOverPageStore handOverStore = new HandOverPageStore(pageStore, poolConfig.pageSizeBytes());
+            HandOverPageStore handOverStore = new HandOverPageStore(pageStore);
             created = provider.create(current, handOverStore);
             if (old.oldestModificationLsn() != 0) {
                 throw new IOException("pages were changed while the buffer pool was being replaced");
@@ -1095,7 +1095,7 @@ public final class CairnEngine implements Engine, EngineControl, MtrContext, Sta
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos) + " ms" + stopped);
     }
 
-    /** Pages the last buffer pool replacement handed over (tests and status). */
+    /** Pages the last buffer pool replacement handed over (for tests). */
     private volatile int lastPoolHandOverPages;
 
     int lastPoolHandOverPages() {

@@ -18,19 +18,17 @@ import java.util.List;
  *
  * <p>The copy is the page's current version only because the hand-over runs while nothing can
  * change a page: mini-transactions held, the page cleaner stopped, every dirty page written and
- * checkpointed. {@link #from} is set for exactly that window and cleared before anything runs
+ * checkpointed. The old pool is set for exactly that window and cleared before anything runs
  * again, so no later read can see a copy the new pool has since superseded.
  */
 final class HandOverPageStore implements PageStore {
 
     private final PageStore store;
-    private final int pageSizeBytes;
     /** The old pool while the hand-over runs, else null. */
     private volatile BufferPool source;
 
-    HandOverPageStore(PageStore store, int pageSizeBytes) {
+    HandOverPageStore(PageStore store) {
         this.store = store;
-        this.pageSizeBytes = pageSizeBytes;
     }
 
     /** Serves reads from {@code pool}'s frames until {@link #endHandOver()}. */
@@ -48,7 +46,7 @@ final class HandOverPageStore implements PageStore {
         if (from != null) {
             try (PageHandle old = from.fix(pageId, LatchMode.SHARED, FixMode.IF_CACHED)) {
                 if (old != null) {
-                    frame.put(0, old.frame(), 0, pageSizeBytes);
+                    frame.put(0, old.frame(), 0, from.pageSizeBytes());
                     return true;
                 }
             }
