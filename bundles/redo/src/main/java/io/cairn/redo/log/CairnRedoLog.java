@@ -677,8 +677,22 @@ public final class CairnRedoLog implements RedoLog {
         spaceWaiters.signalAll();
     }
 
-    /** {@link #writeUpTo} with {@link #writeLock} held; the caller calls {@link #afterWrite()} after unlocking. */
+    /**
+     * {@link #writeUpTo} with {@link #writeLock} held; the caller calls {@link #afterWrite()} after
+     * unlocking. A failed write fails the log before the lock is released: another thread waiting
+     * for the lock must find the log failed, not write the same bytes again once a backend is back
+     * (which would make a commit already reported as failed durable after all).
+     */
     private void writeLocked(long target) throws IOException {
+        try {
+            writeLockedOnce(target);
+        } catch (IOException e) {
+            fail(e);
+            throw e;
+        }
+    }
+
+    private void writeLockedOnce(long target) throws IOException {
         if (failure.get() != null || target <= writtenLsn) {
             return;
         }
